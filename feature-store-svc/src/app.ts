@@ -1,0 +1,60 @@
+import { createBaseApp, type ZodApp } from '@lav/shared'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { Registry } from 'prom-client'
+import { createLatestCache } from './cache/latest-cache'
+import type { FeatureStoreConfig } from './config'
+import { createDqService } from './dq/dq-service'
+import { createPublishService } from './publish/publish-service'
+import { createLatestService } from './query/latest-service'
+import { createQueryService } from './query/query-service'
+import { createCatalogRepository } from './registry/catalog-repository'
+import { createCatalogSnapshot } from './registry/catalog-snapshot'
+import { catalogRoutes } from './routes/catalog-routes'
+import { dqRoutes } from './routes/dq-routes'
+import { healthRoutes } from './routes/health-routes'
+import { valuesRoutes } from './routes/values-routes'
+import type { Database } from './storage/database'
+import { createPartitionManager } from './storage/partitions'
+import { createValuesRepository } from './storage/values-repository'
+
+export const API_PREFIX = '/api/features/v1'
+
+export interface AppDeps {
+  config: Pick<FeatureStoreConfig, 'auth' | 'cacheTtlSeconds' | 'publishBodyLimit' | 'timeZone' | 'dqCoverageMin' | 'dqFreshnessMaxRatio'>
+  sql: Database
+  redis?: Redis
+  registry: Registry
+  logger?: FastifyBaseLogger | { level: string } | false
+  now?: () => number
+  defaultMetrics?: boolean
+}
+
+/** Builds the feature store's HTTP app, not listening. Migrations and seeding happen before, in server.ts. */
+export async function buildApp(deps: AppDeps): Promise<ZodApp> {
+  const app = await createBaseApp({ auth: deps.config.auth, registry: deps.registry, logger: deps.logger, defaultMetrics: deps.defaultMetrics })
+  const catalogRepository = createCatalogRepository(deps.sql)
+  const catalog = createCatalogSnapshot(catalogRepository)
+  const values = createValuesRepository(deps.sql)
+  const cache = createLatestCache({ redis: deps.redis, registry: deps.registry, log: app.log, ttlSeconds: deps.config.cacheTtlSeconds })
+  const partitions = createPartitionManager(deps.sql)
+
+  await app.register(healthRoutes, { sql: deps.sql, redis: deps.redis })
+  await app.register(
+    async (api: ZodApp) => {
+      await catalogRoutes(api, { repository: catalogRepository, onChange: catalog.invalidate })
+      await valuesRoutes(api, {
+        latest: createLatestService({ catalog, values, cache, now: deps.now }),
+        query: createQueryService({ catalog, values, defaultTimeZone: deps.config.timeZone, now: deps.now }),
+        publish: createPublishService({ catalog, values, partitions, cache, registry: deps.registry, now: deps.now }),
+        publishBodyLimit: deps.config.publishBodyLimit,
+        registry: deps.registry,
+      })
+      await dqRoutes(api, {
+        dq: createDqService({ catalog, values, registry: deps.registry, coverageMin: deps.config.dqCoverageMin, freshnessMaxRatio: deps.config.dqFreshnessMaxRatio, now: deps.now }),
+      })
+    },
+    { prefix: API_PREFIX },
+  )
+  return app
+}

@@ -1,0 +1,81 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Redis } from 'ioredis'
+import { Counter, type Registry } from 'prom-client'
+import type { ValueRow } from '../storage/values-repository'
+
+export interface LatestCache {
+  get(featureId: string): Promise<ValueRow | undefined>
+  /** Stores each row unless the cache already holds a newer point (greater ts, or same ts revised later). */
+  offer(rows: ValueRow[]): Promise<void>
+}
+
+// Compare-and-set in one round trip: a reader that fetched an older row from PostgreSQL can
+// never overwrite the newer row a concurrent publish has just written through.
+const OFFER_SCRIPT = `
+local current = redis.call('HMGET', KEYS[1], 't', 'i')
+if current[1] then
+  local t, i = tonumber(current[1]), tonumber(current[2])
+  local newT, newI = tonumber(ARGV[1]), tonumber(ARGV[2])
+  if t > newT or (t == newT and i > newI) then return 0 end
+end
+redis.call('HSET', KEYS[1], 't', ARGV[1], 'i', ARGV[2], 'p', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1`
+
+export interface LatestCacheOptions {
+  redis: Redis | undefined
+  registry: Registry
+  log: FastifyBaseLogger
+  ttlSeconds: number
+  keyPrefix?: string
+}
+
+export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix = 'lav:fs:latest:' }: LatestCacheOptions): LatestCache {
+  const lookups = new Counter({ name: 'feature_cache_lookups_total', help: 'Latest-value cache lookups by result', labelNames: ['result'] as const, registers: [registry] })
+  const fallbacks = new Counter({
+    name: 'feature_cache_fallback_total',
+    help: 'Cache operations that failed (Redis down or slow) and fell back to PostgreSQL',
+    labelNames: ['op'] as const,
+    registers: [registry],
+  })
+  let lastWarning = 0
+  const failed = (op: 'get' | 'offer', error: unknown) => {
+    fallbacks.inc({ op })
+    // One warning every 10 s at most: a Redis outage must not flood the log at request rate.
+    if (Date.now() - lastWarning > 10_000) {
+      lastWarning = Date.now()
+      log.warn({ err: error, op }, 'latest cache unavailable, serving from PostgreSQL')
+    }
+  }
+
+  if (!redis) {
+    return { get: async () => undefined, offer: async () => {} }
+  }
+  return {
+    async get(featureId) {
+      try {
+        const payload = await redis.hget(keyPrefix + featureId, 'p')
+        lookups.inc({ result: payload ? 'hit' : 'miss' })
+        return payload ? (JSON.parse(payload) as ValueRow) : undefined
+      } catch (error) {
+        lookups.inc({ result: 'error' })
+        failed('get', error)
+        return undefined
+      }
+    },
+    async offer(rows) {
+      if (rows.length === 0) return
+      try {
+        const pipeline = redis.pipeline()
+        for (const row of rows) {
+          pipeline.eval(OFFER_SCRIPT, 1, keyPrefix + row.featureId, row.ts, row.ingestedAtUs, JSON.stringify(row), ttlSeconds)
+        }
+        const results = await pipeline.exec()
+        const firstError = results?.find(([error]) => error)?.[0]
+        if (firstError) throw firstError
+      } catch (error) {
+        failed('offer', error)
+      }
+    },
+  }
+}

@@ -1,0 +1,87 @@
+import { FeatureNotFoundError } from '@lav/shared'
+import { FREQUENCY_MS, type DqFeatureReport, type DqReport, type FeatureSpec } from '@lav/shared/contracts'
+import { DAY_MS } from '@lav/shared/time'
+import { Gauge, type Registry } from 'prom-client'
+import { computeCoverage } from '../query/coverage'
+import type { CatalogSnapshot } from '../registry/catalog-snapshot'
+import type { ValueRow, ValuesRepository } from '../storage/values-repository'
+
+export interface DqDeps {
+  catalog: Pick<CatalogSnapshot, 'find' | 'active'>
+  values: Pick<ValuesRepository, 'latest' | 'occupiedSlots' | 'countOutside' | 'storageBytes'>
+  registry: Registry
+  coverageMin: number
+  freshnessMaxRatio: number
+  now?: () => number
+}
+
+export interface DqParams {
+  featureId?: string
+  since?: number
+  until?: number
+}
+
+/** The default window is a week: long enough to hold a point of every frequency, weekly included. */
+export const DQ_DEFAULT_WINDOW_MS = 7 * DAY_MS
+
+export function createDqService(deps: DqDeps): (params: DqParams) => Promise<DqReport> {
+  const now = deps.now ?? Date.now
+  const freshness = new Gauge({ name: 'feature_freshness_seconds', help: 'Seconds since the latest point of each feature', labelNames: ['feature'] as const, registers: [deps.registry] })
+  const coverage = new Gauge({ name: 'feature_coverage_ratio', help: 'Share of expected slots holding a point, over the DQ window', labelNames: ['feature'] as const, registers: [deps.registry] })
+  new Gauge({
+    name: 'feature_storage_size_bytes',
+    help: 'Bytes used by stored feature values per storage layer',
+    labelNames: ['layer'] as const,
+    registers: [deps.registry],
+    async collect() {
+      this.set({ layer: 'pg' }, await deps.values.storageBytes())
+    },
+  })
+
+  return async (params) => {
+    const specs = params.featureId ? [await requireFeature(deps, params.featureId)] : await deps.catalog.active()
+    const at = now()
+    const until = params.until ?? at
+    const since = params.since ?? until - DQ_DEFAULT_WINDOW_MS
+    const ids = specs.map((spec) => spec.id)
+    const ranged = specs.flatMap((spec) => (spec.quality?.expected_range ? [{ featureId: spec.id, low: spec.quality.expected_range[0], high: spec.quality.expected_range[1] }] : []))
+    const slotted = specs.flatMap((spec) => (FREQUENCY_MS[spec.frequency] ? [{ featureId: spec.id, slotMs: FREQUENCY_MS[spec.frequency] as number }] : []))
+    const [latest, slots, outside] = await Promise.all([
+      deps.values.latest(ids),
+      deps.values.occupiedSlots(slotted, since, until),
+      deps.values.countOutside(ranged, since, until),
+    ])
+    const latestById = new Map(latest.map((row) => [row.featureId, row]))
+    const features = specs.map((spec) => {
+      const report = featureReport(spec, { latest: latestById.get(spec.id), slots: slots.get(spec.id) ?? [], outside: outside.get(spec.id) ?? 0, since, until, at }, deps)
+      if (report.freshness.age_ms !== null) freshness.set({ feature: spec.id }, report.freshness.age_ms / 1000)
+      if (report.coverage.ratio !== null) coverage.set({ feature: spec.id }, report.coverage.ratio)
+      return report
+    })
+    return { generated_at: new Date(at).toISOString(), since: new Date(since).toISOString(), until: new Date(until).toISOString(), ok: features.every((f) => f.ok), features }
+  }
+}
+
+async function requireFeature(deps: DqDeps, id: string): Promise<FeatureSpec> {
+  const spec = await deps.catalog.find(id)
+  if (!spec) throw new FeatureNotFoundError(id)
+  return spec
+}
+
+type Observed = { latest?: ValueRow; slots: number[]; outside: number; since: number; until: number; at: number }
+
+function featureReport(spec: FeatureSpec, o: Observed, deps: Pick<DqDeps, 'coverageMin' | 'freshnessMaxRatio'>): DqFeatureReport {
+  const age = o.latest ? o.at - o.latest.ts : null
+  // No point at all is the worst staleness there is.
+  const stale = age === null || age > spec.ttl_ms
+  const freshnessViolation = age === null || age > spec.ttl_ms * deps.freshnessMaxRatio
+  const cov = computeCoverage(o.since, o.until, FREQUENCY_MS[spec.frequency], o.slots)
+  const coverageViolation = cov.ratio !== null && cov.ratio < deps.coverageMin
+  return {
+    featureId: spec.id,
+    ok: !freshnessViolation && !coverageViolation && o.outside === 0,
+    freshness: { last_ts: o.latest ? new Date(o.latest.ts).toISOString() : null, age_ms: age, ttl_ms: spec.ttl_ms, stale, violation: freshnessViolation },
+    coverage: { ...cov, min: deps.coverageMin, violation: coverageViolation },
+    range: { expected_range: spec.quality?.expected_range ?? null, violations: o.outside },
+  }
+}

@@ -1,0 +1,47 @@
+import { Registry } from 'prom-client'
+import { buildApp } from './app'
+import { createCacheRedis } from './cache/redis-client'
+import { loadFeatureStoreConfig } from './config'
+import { createDatabase } from './storage/database'
+import { createPartitionManager } from './storage/partitions'
+import { prepareStore } from './startup'
+
+const DAY_MS = 86_400_000
+
+async function main(): Promise<void> {
+  const config = loadFeatureStoreConfig(process.env)
+  const sql = createDatabase(config.databaseUrl, config.databasePoolMax)
+  const prepared = await prepareStore(sql, config)
+  const redis = config.redisUrl ? createCacheRedis(config.redisUrl, config.cacheTimeoutMs) : undefined
+  redis?.on('error', () => {}) // reported through the cache metrics and /readyz, not as crashes
+  const app = await buildApp({ config, sql, redis, registry: new Registry(), logger: { level: config.logLevel } })
+  app.log.info(prepared, 'store prepared')
+  if (!redis) app.log.warn('REDIS_URL is not set: running without the latest-value cache')
+
+  // Partitions ahead are topped up daily so writes at the turn of a day never wait on DDL.
+  const partitions = createPartitionManager(sql)
+  const daily = setInterval(() => {
+    partitions.ensureAhead(config.partitionDaysAhead).catch((error) => app.log.error({ err: error }, 'creating partitions ahead failed'))
+  }, DAY_MS / 4)
+  daily.unref()
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    clearInterval(daily)
+    await app.close()
+    redis?.disconnect()
+    await sql.end({ timeout: 5 })
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  await app.listen({ host: config.host, port: config.port })
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,15 @@
+import postgres, { type Sql } from 'postgres'
+
+export type Database = Sql
+
+/** One pool per process; every session in UTC so day boundaries never depend on the server. */
+export function createDatabase(url: string, max = 10): Database {
+  return postgres(url, {
+    max,
+    connect_timeout: 5,
+    idle_timeout: 30,
+    onnotice: () => {},
+    connection: { TimeZone: 'UTC', application_name: 'feature-store-svc' },
+    types: { bigint: postgres.BigInt },
+  })
+}

@@ -1,0 +1,48 @@
+import { DAY_MS } from '@lav/shared/time'
+import type { Database } from './database'
+
+const NO_PARTITION_FOR_ROW = '23514'
+
+export interface PartitionManager {
+  /** Makes sure a partition exists for each UTC day of the given instants (ms). */
+  ensureForInstants(instants: Iterable<number>): Promise<void>
+  /** Partitions from today to `daysAhead` days ahead. */
+  ensureAhead(daysAhead: number, now?: number): Promise<number>
+  forget(): void
+}
+
+export function isMissingPartitionError(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === NO_PARTITION_FOR_ROW
+}
+
+export function utcDay(ms: number): string {
+  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10)
+}
+
+/** Remembers the days it has seen, so a publish into known days costs no round trip. */
+export function createPartitionManager(sql: Database): PartitionManager {
+  const known = new Set<string>()
+  const ensureDays = async (days: string[]): Promise<number> => {
+    const missing = [...new Set(days)].filter((day) => !known.has(day)).sort()
+    if (missing.length === 0) return 0
+    const rows = await sql<{ created: boolean }[]>`
+      select ensure_features_values_partition(day) as created from unnest(${sql.array(missing)}::date[]) as day`
+    for (const day of missing) known.add(day)
+    const created = rows.filter((row) => row.created).length
+    return created
+  }
+  return {
+    async ensureForInstants(instants) {
+      const days: string[] = []
+      for (const ms of instants) days.push(utcDay(ms))
+      await ensureDays(days)
+    },
+    ensureAhead(daysAhead, now = Date.now()) {
+      const days = Array.from({ length: daysAhead + 1 }, (_, i) => utcDay(now + i * DAY_MS))
+      return ensureDays(days)
+    },
+    forget() {
+      known.clear()
+    },
+  }
+}

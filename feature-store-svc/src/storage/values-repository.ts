@@ -1,0 +1,188 @@
+import type { Aggregate, Evidence, Interval } from '@lav/shared/contracts'
+import type { Database } from './database'
+
+export interface ValueRow {
+  featureId: string
+  ts: number
+  value: number
+  confidence: number
+  meta: Record<string, unknown> | null
+  evidence: Evidence[] | null
+  /** Microseconds since the epoch: PostgreSQL's precision, so two revisions in one ms still order. */
+  ingestedAtUs: number
+}
+
+export interface NewValue {
+  featureId: string
+  ts: number
+  value: number
+  confidence: number
+  meta?: Record<string, unknown>
+  evidence?: Evidence[]
+}
+
+export interface AggregateRow {
+  featureId: string
+  bucket: number
+  value: number
+  count: number
+}
+
+export interface ValuesRepository {
+  upsert(values: NewValue[]): Promise<number>
+  latest(featureIds: string[]): Promise<ValueRow[]>
+  range(featureIds: string[], since: number, until: number, limit: number): Promise<ValueRow[]>
+  aggregate(featureIds: string[], since: number, until: number, agg: Aggregate, interval: Interval | null, tz: string): Promise<AggregateRow[]>
+  occupiedSlots(slots: { featureId: string; slotMs: number }[], since: number, until: number): Promise<Map<string, number[]>>
+  countOutside(ranges: { featureId: string; low: number; high: number }[], since: number, until: number): Promise<Map<string, number>>
+  storageBytes(): Promise<number>
+}
+
+type RawRow = {
+  feature_id: string
+  ts: Date
+  value: number
+  confidence: number
+  meta: Record<string, unknown> | null
+  evidence: Evidence[] | null
+  ingested_us: string
+}
+
+const toValueRow = (row: RawRow): ValueRow => ({
+  featureId: row.feature_id,
+  ts: row.ts.getTime(),
+  value: row.value,
+  confidence: row.confidence,
+  meta: row.meta,
+  evidence: row.evidence,
+  ingestedAtUs: Number(row.ingested_us),
+})
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value))
+
+export function createValuesRepository(sql: Database): ValuesRepository {
+  return {
+    async upsert(values) {
+      if (values.length === 0) return 0
+      // Sorted by key so concurrent overlapping batches lock rows in one order: no deadlock.
+      const sorted = [...values].sort((a, b) => (a.featureId < b.featureId ? -1 : a.featureId > b.featureId ? 1 : a.ts - b.ts))
+      const result = await sql`
+        insert into features_values (feature_id, ts, value, confidence, meta, evidence, ingested_at)
+        select feature_id, ts, value, confidence, meta, evidence, clock_timestamp()
+        from unnest(
+          ${sql.array(sorted.map((v) => v.featureId))}::text[],
+          ${sql.array(sorted.map((v) => new Date(v.ts).toISOString()))}::timestamptz[],
+          ${sql.array(sorted.map((v) => v.value))}::float8[],
+          ${sql.array(sorted.map((v) => v.confidence))}::float8[],
+          ${sql.array(sorted.map((v) => json(v.meta)))}::jsonb[],
+          ${sql.array(sorted.map((v) => json(v.evidence)))}::jsonb[]
+        ) as incoming(feature_id, ts, value, confidence, meta, evidence)
+        order by feature_id, ts
+        on conflict (feature_id, ts) do update set
+          value = excluded.value, confidence = excluded.confidence, meta = excluded.meta,
+          evidence = excluded.evidence, ingested_at = excluded.ingested_at
+        -- an identical re-publish is a no-op: ingested_at only moves for a real revision
+        where (features_values.value, features_values.confidence, features_values.meta, features_values.evidence)
+          is distinct from (excluded.value, excluded.confidence, excluded.meta, excluded.evidence)`
+      return result.count
+    },
+    async latest(featureIds) {
+      const rows = await sql<RawRow[]>`
+        select f.id as feature_id, v.ts, v.value, v.confidence, v.meta, v.evidence,
+               (extract(epoch from v.ingested_at) * 1000000)::bigint::text as ingested_us
+        from unnest(${sql.array(featureIds)}::text[]) as f(id)
+        cross join lateral (
+          select ts, value, confidence, meta, evidence, ingested_at from features_values
+          where feature_id = f.id order by ts desc limit 1
+        ) as v`
+      return rows.map(toValueRow)
+    },
+    async range(featureIds, since, until, limit) {
+      const rows = await sql<RawRow[]>`
+        select f.id as feature_id, v.ts, v.value, v.confidence, v.meta, v.evidence,
+               (extract(epoch from v.ingested_at) * 1000000)::bigint::text as ingested_us
+        from unnest(${sql.array(featureIds)}::text[]) with ordinality as f(id, n)
+        cross join lateral (
+          select ts, value, confidence, meta, evidence, ingested_at from features_values
+          where feature_id = f.id and ts >= ${new Date(since)} and ts <= ${new Date(until)}
+          order by ts limit ${limit}
+        ) as v
+        order by f.n, v.ts`
+      return rows.map(toValueRow)
+    },
+    aggregate: (featureIds, since, until, agg, interval, tz) => aggregateRows(sql, { featureIds, since, until, agg, interval, tz }),
+    async occupiedSlots(slots, since, until) {
+      const rows = await sql<{ feature_id: string; slots: number[] }[]>`
+        select f.id as feature_id,
+               array(
+                 select distinct least(floor(extract(epoch from (v.ts - ${new Date(since)})) * 1000 / f.slot_ms)::int, f.last_slot)
+                 from features_values v
+                 where v.feature_id = f.id and v.ts >= ${new Date(since)} and v.ts <= ${new Date(until)}
+               ) as slots
+        from unnest(
+          ${sql.array(slots.map((s) => s.featureId))}::text[],
+          ${sql.array(slots.map((s) => s.slotMs))}::float8[],
+          ${sql.array(slots.map((s) => Math.max(1, Math.floor((until - since) / s.slotMs)) - 1))}::int[]
+        ) as f(id, slot_ms, last_slot)`
+      return new Map(rows.map((row) => [row.feature_id, row.slots.map(Number)]))
+    },
+    async countOutside(ranges, since, until) {
+      const rows = await sql<{ feature_id: string; n: string }[]>`
+        select f.id as feature_id,
+               (select count(*) from features_values v
+                 where v.feature_id = f.id and v.ts >= ${new Date(since)} and v.ts <= ${new Date(until)}
+                   and (v.value < f.low or v.value > f.high))::text as n
+        from unnest(
+          ${sql.array(ranges.map((r) => r.featureId))}::text[],
+          ${sql.array(ranges.map((r) => r.low))}::float8[],
+          ${sql.array(ranges.map((r) => r.high))}::float8[]
+        ) as f(id, low, high)`
+      return new Map(rows.map((row) => [row.feature_id, Number(row.n)]))
+    },
+    async storageBytes() {
+      const [row] = await sql<{ bytes: string | null }[]>`
+        select sum(pg_total_relation_size(inhrelid))::text as bytes
+        from pg_inherits where inhparent = 'features_values'::regclass`
+      return Number(row?.bytes ?? 0)
+    },
+  }
+}
+
+const AGG_SQL: Record<Aggregate, string> = {
+  last: '(array_agg(value order by ts desc))[1]',
+  first: '(array_agg(value order by ts asc))[1]',
+  avg: 'avg(value)',
+  sum: 'sum(value)',
+  min: 'min(value)',
+  max: 'max(value)',
+  count: 'count(*)::float8',
+}
+
+// Buckets are computed on local wall-clock time and mapped back, so days start at local midnight
+// (DST included) and hours follow half-hour zones such as Asia/Kolkata.
+const BUCKET_SQL: Record<Interval, string> = {
+  '1m': "date_trunc('minute', ts at time zone $4) at time zone $4",
+  '5m': "date_bin('5 minutes', ts at time zone $4, timestamp '2000-01-01') at time zone $4",
+  '1h': "date_trunc('hour', ts at time zone $4) at time zone $4",
+  '1d': "date_trunc('day', ts at time zone $4) at time zone $4",
+  '1w': "date_trunc('week', ts at time zone $4) at time zone $4",
+}
+
+async function aggregateRows(
+  sql: Database,
+  q: { featureIds: string[]; since: number; until: number; agg: Aggregate; interval: Interval | null; tz: string },
+): Promise<AggregateRow[]> {
+  // The aggregate and bucket expressions come from the closed tables above, never from input.
+  const bucket = q.interval ? BUCKET_SQL[q.interval] : '$2::timestamptz'
+  const text = `
+    select feature_id, ${bucket} as bucket, ${AGG_SQL[q.agg]} as value, count(*)::int as n
+    from features_values
+    where feature_id = any($1::text[]) and ts >= $2 and ts <= $3
+    group by feature_id, 2
+    order by feature_id, 2`
+  const params = [q.featureIds, new Date(q.since).toISOString(), new Date(q.until).toISOString()]
+  // PostgreSQL refuses a parameter it cannot type, so the zone is only sent when a bucket uses it.
+  if (q.interval) params.push(q.tz)
+  const rows = await sql.unsafe<{ feature_id: string; bucket: Date; value: number; n: number }[]>(text, params as never)
+  return rows.map((row) => ({ featureId: row.feature_id, bucket: row.bucket.getTime(), value: Number(row.value), count: row.n }))
+}

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BTC_FLOW, DEPTH, WALCL, bearer, point, startStore, type StoreHarness } from './harness'
+
+const PUB = bearer('oracle.publisher')
+const API = '/api/features/v1'
+let store: StoreHarness
+
+beforeAll(async () => {
+  store = await startStore()
+})
+afterAll(async () => {
+  await store.close()
+})
+
+const publish = (payload: unknown) => store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: payload as object })
+const rows = (featureId: string) =>
+  store.sql<{ ts: Date; value: number; confidence: number; ingested_at: Date; meta: unknown }[]>`
+    select ts, value, confidence, ingested_at, meta from features_values where feature_id = ${featureId} order by ts`
+
+describe('POST /publish', () => {
+  it('accepts valid points, stores them, and defaults confidence to 1', async () => {
+    const response = await publish([
+      point(DEPTH, '2025-10-20T00:00:00Z', 1.5e9, { meta: { venue: 'agg' }, evidence: [{ source: 'kaiko', ref: 'r1' }] }),
+      point(DEPTH, '2025-10-20T01:00:00+00:00', 1.6e9, { confidence: 0.7 }),
+    ])
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({ accepted: 2, rejected: 0, errors: [] })
+    const stored = await rows(DEPTH)
+    expect(stored.map((r) => [r.ts.toISOString(), r.value, r.confidence])).toEqual([
+      ['2025-10-20T00:00:00.000Z', 1.5e9, 1],
+      ['2025-10-20T01:00:00.000Z', 1.6e9, 0.7],
+    ])
+    expect(stored[0]?.meta).toEqual({ venue: 'agg' })
+  })
+
+  it('rejects each bad point with its reason and writes the good ones', async () => {
+    const inRange = 5e12
+    const farFuture = new Date(Date.now() + 10 * 60_000).toISOString()
+    const response = await publish([
+      point('macro/us/nope_usd', '2025-10-01T00:00:00Z', 1),
+      point(WALCL, 'yesterday', inRange),
+      point(WALCL, '2025-10-01T00:00:00', inRange),
+      point(WALCL, farFuture, inRange),
+      point(WALCL, '2025-10-01T00:00:00Z', 1e12),
+      point(WALCL, '2025-10-08T00:00:00Z', inRange, { confidence: 1.5 }),
+      point(WALCL, '2025-10-15T00:00:00Z', inRange),
+      point(WALCL, '2025-10-15T00:00:00.000+00:00', inRange + 1),
+    ])
+    expect(response.statusCode).toBe(200)
+    const body = response.json()
+    expect(body.accepted).toBe(1)
+    expect(body.rejected).toBe(7)
+    expect(body.errors.map((e: { index: number; reason: string }) => [e.index, e.reason])).toEqual([
+      [0, 'unknown_feature'],
+      [1, 'invalid_ts'],
+      [2, 'invalid_ts'],
+      [3, 'future_ts'],
+      [4, 'out_of_range'],
+      [5, 'invalid_confidence'],
+      [6, 'duplicate_in_batch'],
+    ])
+    for (const error of body.errors) expect(error.message).toEqual(expect.any(String))
+    const stored = await rows(WALCL)
+    expect(stored.map((r) => [r.ts.toISOString(), r.value])).toEqual([['2025-10-15T00:00:00.000Z', inRange + 1]])
+  })
+
+  it('rejects a non-finite value (1e999 in JSON) per point', async () => {
+    const response = await store.app.inject({
+      method: 'POST',
+      url: `${API}/publish`,
+      headers: { ...PUB, 'content-type': 'application/json' },
+      payload: `[{"featureId":"${BTC_FLOW}","ts":"2025-10-01T00:00:00Z","value":1e999}]`,
+    })
+    expect(response.json()).toMatchObject({ accepted: 0, rejected: 1, errors: [{ index: 0, reason: 'non_finite_value' }] })
+  })
+
+  it('treats an identical re-publish as a no-op and a changed value as a revision', async () => {
+    const batch = [point(BTC_FLOW, '2025-09-01T00:00:00Z', -2.5e8), point(BTC_FLOW, '2025-09-02T00:00:00Z', 3e8)]
+    await publish(batch)
+    const before = await rows(BTC_FLOW)
+    const replay = await publish(batch)
+    expect(replay.json()).toMatchObject({ accepted: 2, rejected: 0 })
+    const after = await rows(BTC_FLOW)
+    expect(after.map((r) => r.ingested_at.getTime())).toEqual(before.map((r) => r.ingested_at.getTime()))
+
+    await publish([point(BTC_FLOW, '2025-09-02T00:00:00Z', 3.1e8)])
+    const revised = await rows(BTC_FLOW)
+    expect(revised.map((r) => r.value)).toEqual([-2.5e8, 3.1e8])
+    expect(revised[1]?.ingested_at.getTime()).toBeGreaterThan(before[1]?.ingested_at.getTime() as number)
+    expect(revised[0]?.ingested_at.getTime()).toBe(before[0]?.ingested_at.getTime())
+  })
+
+  it('creates the partition of an old day on demand', async () => {
+    const response = await publish([point(BTC_FLOW, '2024-02-29T00:00:00Z', 1e8)])
+    expect(response.json()).toMatchObject({ accepted: 1 })
+    const [partition] = await store.sql`select to_regclass('features_values_p20240229') is not null as exists`
+    expect(partition?.exists).toBe(true)
+    const [defaults] = await store.sql`
+      select count(*)::int as n from pg_partitioned_table where partrelid = 'features_values'::regclass and partdefid <> 0`
+    expect(defaults?.n).toBe(0)
+  })
+
+  it('survives concurrent overlapping batches: no error, final state equal to one of the orders', async () => {
+    const hours = Array.from({ length: 400 }, (_, i) => new Date(Date.UTC(2025, 7, 1) + i * 3_600_000).toISOString())
+    const batchA = hours.map((ts) => point(DEPTH, ts, 1e9))
+    const batchB = [...hours].reverse().map((ts) => point(DEPTH, ts, 2e9))
+    const responses = await Promise.all([publish(batchA), publish(batchB), publish(batchA), publish(batchB)])
+    for (const response of responses) expect(response.json()).toMatchObject({ accepted: 400, rejected: 0 })
+    const [state] = await store.sql<{ values: number[] }[]>`
+      select array_agg(distinct value) as values from features_values
+      where feature_id = ${DEPTH} and ts >= '2025-08-01' and ts < '2025-09-01'`
+    expect(state?.values).toHaveLength(1)
+    expect([1e9, 2e9]).toContain(state?.values[0])
+  })
+})
+
+describe('POST /publish with a malformed body writes nothing', () => {
+  const countAll = async () => Number((await store.sql`select count(*)::int as n from features_values`)[0]?.n)
+
+  it.each([
+    ['not an array', { featureId: DEPTH, ts: '2025-10-20T00:00:00Z', value: 1e9 }],
+    ['a value of the wrong type', [point(DEPTH, '2025-06-01T00:00:00Z', 1e9), { featureId: DEPTH, ts: '2025-06-01T01:00:00Z', value: '1e9' }]],
+    ['an unknown property', [{ ...point(DEPTH, '2025-06-01T00:00:00Z', 1e9), colour: 'red' }]],
+  ])('%s → 400', async (_label, payload) => {
+    const before = await countAll()
+    const response = await publish(payload)
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', error: 'Bad Request' })
+    expect(response.json().issues.length).toBeGreaterThan(0)
+    expect(await countAll()).toBe(before)
+  })
+
+  it('more than 10,000 points → 400 naming the limit', async () => {
+    const before = await countAll()
+    const payload = Array.from({ length: 10_001 }, (_, i) => point(DEPTH, new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(), 1e9))
+    const response = await publish(payload)
+    expect(response.statusCode).toBe(400)
+    expect(response.json().message).toContain('10000')
+    expect(await countAll()).toBe(before)
+  })
+
+  it('a body over the size limit → 413', async () => {
+    const limited = await store.rebuild({ config: { publishBodyLimit: 10_000 } })
+    const payload = Array.from({ length: 200 }, (_, i) => point(DEPTH, new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(), 1e9))
+    const response = await limited.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload })
+    expect(response.statusCode).toBe(413)
+    expect(response.json()).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' })
+  })
+})

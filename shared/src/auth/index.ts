@@ -1,0 +1,3 @@
+export * from './scopes'
+export * from './auth-plugin'
+export * from './token-signer'

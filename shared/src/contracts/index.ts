@@ -1,0 +1,6 @@
+export * from './feature'
+export * from './publish'
+export * from './query'
+export * from './dq'
+export * from './error'
+export * from './regime'

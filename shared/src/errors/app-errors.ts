@@ -1,0 +1,11 @@
+import createError from '@fastify/error'
+
+// Named errors with codes: the `code` is what clients branch on, the message is for people.
+export const FeatureNotFoundError = createError<[string]>('FEATURE_NOT_FOUND', 'feature not found: %s', 404)
+export const FeaturesNotFoundError = createError<[string]>('FEATURE_NOT_FOUND', 'unknown feature ids: %s', 404)
+export const NoDataError = createError<[string]>('NO_DATA', 'no data published yet for %s', 404)
+export const UnauthorizedError = createError<[string]>('UNAUTHORIZED', '%s', 401)
+export const ForbiddenError = createError<[string]>('FORBIDDEN', '%s', 403)
+export const BadRequestError = createError<[string]>('BAD_REQUEST', '%s', 400)
+export const ConflictError = createError<[string]>('CONFLICT', '%s', 409)
+export const StorageUnavailableError = createError<[string]>('STORAGE_UNAVAILABLE', '%s', 503)

@@ -1,0 +1,47 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { Registry } from 'prom-client'
+import { authenticationPlugin } from '../auth/auth-plugin'
+import type { AuthConfig } from '../config/auth-config'
+import { errorHandler } from '../errors/error-handler'
+import { correlation, correlationIdFrom } from '../logging/correlation'
+import { metrics } from '../metrics/metrics-plugin'
+
+export interface BaseAppOptions {
+  auth: AuthConfig
+  registry: Registry
+  logger?: FastifyBaseLogger | { level: string } | false
+  bodyLimit?: number
+  defaultMetrics?: boolean
+}
+
+export type ZodApp = FastifyInstance<any, any, any, FastifyBaseLogger, ZodTypeProvider>
+
+/** Everything every service shares: zod compilers, correlation ids, errors, metrics, JWT auth. */
+export async function createBaseApp(options: BaseAppOptions): Promise<ZodApp> {
+  const logger = options.logger ?? { level: 'info' }
+  const app = Fastify({
+    ...(isLogger(logger) ? { loggerInstance: logger } : { logger: withRedaction(logger) }),
+    genReqId: correlationIdFrom,
+    requestIdLogLabel: 'correlationId',
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Body parsing is lazy by design: auth in onRequest rejects before the JSON is read.
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  await app.register(correlation)
+  await app.register(errorHandler)
+  await app.register(metrics, { registry: options.registry, defaultMetrics: options.defaultMetrics })
+  await app.register(authenticationPlugin, options.auth)
+  return app
+}
+
+function isLogger(logger: BaseAppOptions['logger']): logger is FastifyBaseLogger {
+  return typeof logger === 'object' && 'child' in logger
+}
+
+function withRedaction(logger: { level: string } | false) {
+  if (logger === false) return false
+  return { ...logger, redact: { paths: ['req.headers.authorization'], censor: '[redacted]' } }
+}

