@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { migrate } from '../src/storage/migrate'
+import { CATALOG_PATH, WALCL, bearer, point, startStore, type StoreHarness } from './harness'
+
+const API = '/api/features/v1'
+const READ = bearer('oracle.reader')
+const ADMIN = bearer('oracle.admin', 'admin')
+let store: StoreHarness
+
+const seedSize = (JSON.parse(readFileSync(CATALOG_PATH, 'utf8')) as unknown[]).length
+const newSpec = {
+  id: 'test/desk/custom_spread_bps',
+  entity: 'market',
+  description: 'A spread the desk computes',
+  unit: 'bps',
+  frequency: '1h',
+  ttl_ms: 7_200_000,
+  tags: ['desk', 'spread'],
+  source: { id: 'desk-calc', class: 'derived', schema: 'spread.v1' },
+  quality: { expected_range: [-500, 500] },
+}
+
+beforeAll(async () => {
+  store = await startStore()
+})
+afterAll(async () => {
+  await store.close()
+})
+
+const get = (url: string, headers = READ) => store.app.inject({ method: 'GET', url: `${API}${url}`, headers })
+
+describe('catalog', () => {
+  it('is seeded from registry/features.catalog.json at start, each at version 1', async () => {
+    const specs = (await get('/catalog')).json()
+    expect(specs).toHaveLength(seedSize)
+    expect(specs.length).toBeGreaterThanOrEqual(20)
+    expect(specs.every((s: { version: number; active: boolean }) => s.version === 1 && s.active)).toBe(true)
+  })
+
+  it('filters by entity, frequency and tags (all must match)', async () => {
+    const hourly = (await get('/catalog?frequency=1h')).json()
+    expect(hourly.length).toBeGreaterThan(0)
+    expect(hourly.every((s: { frequency: string }) => s.frequency === '1h')).toBe(true)
+    const gl = (await get('/catalog?tags=liquidity,gl')).json()
+    expect(gl.map((s: { id: string }) => s.id).sort()).toEqual(['macro/us/rrp_total_usd', 'macro/us/tga_balance_usd', WALCL])
+    const macro = (await get('/catalog?entity=macro&tags=liquidity')).json()
+    expect(macro.every((s: { entity: string }) => s.entity === 'macro')).toBe(true)
+    expect((await get('/catalog?frequency=2h')).statusCode).toBe(400)
+  })
+
+  it('reads one spec by URL-encoded id; an unknown or SQL-looking id is a 404', async () => {
+    const spec = (await get(`/catalog/${encodeURIComponent(WALCL)}`)).json()
+    expect(spec).toMatchObject({ id: WALCL, unit: 'USD', frequency: '1w', ttl_ms: 8 * 86_400_000, quality: { expected_range: [4e12, 1e13] } })
+    for (const id of ['macro/none', "x' or '1'='1", '1; drop table features_catalog', '%00']) {
+      const response = await get(`/catalog/${encodeURIComponent(id)}`)
+      expect(response.statusCode).toBe(404)
+      expect(response.json().code).toBe('FEATURE_NOT_FOUND')
+    }
+    const latest = await store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: "'; select pg_sleep(5); --" }, headers: READ })
+    expect(latest.statusCode).toBe(404)
+  })
+
+  it('POST creates (201), changes with version + 1 and history (200), and leaves an identical spec alone (200)', async () => {
+    const post = (payload: object) => store.app.inject({ method: 'POST', url: `${API}/catalog`, headers: ADMIN, payload })
+    const created = await post(newSpec)
+    expect(created.statusCode).toBe(201)
+    expect(created.json()).toMatchObject({ ...newSpec, version: 1, active: true })
+    const changed = await post({ ...newSpec, ttl_ms: 3_600_000 })
+    expect(changed.statusCode).toBe(200)
+    expect(changed.json()).toMatchObject({ ttl_ms: 3_600_000, version: 2 })
+    const same = await post({ ...newSpec, ttl_ms: 3_600_000 })
+    expect(same.statusCode).toBe(200)
+    expect(same.json().version).toBe(2)
+    const history = await store.sql`select version, spec->>'ttl_ms' as ttl from features_catalog_history where id = ${newSpec.id} order by version`
+    expect(history.map((row) => [row.version, Number(row.ttl)])).toEqual([[1, 7_200_000], [2, 3_600_000]])
+  })
+
+  it('POST rejects an invalid spec with 400 and changes nothing', async () => {
+    const post = (payload: object) => store.app.inject({ method: 'POST', url: `${API}/catalog`, headers: ADMIN, payload })
+    for (const bad of [{ ...newSpec, id: 'No Spaces/Allowed' }, { ...newSpec, frequency: '2h' }, { ...newSpec, extra: 1 }, { ...newSpec, quality: { expected_range: [5, 1] } }]) {
+      const response = await post(bad)
+      expect(response.statusCode).toBe(400)
+      expect(response.json().code).toBe('VALIDATION_FAILED')
+    }
+    expect((await get(`/catalog/${encodeURIComponent(newSpec.id)}`)).json().version).toBe(2)
+  })
+
+  it('DELETE deactivates; publishing to an inactive feature is rejected', async () => {
+    const deleted = await store.app.inject({ method: 'DELETE', url: `${API}/catalog/${encodeURIComponent(newSpec.id)}`, headers: ADMIN })
+    expect(deleted.statusCode).toBe(200)
+    expect(deleted.json()).toMatchObject({ active: false, version: 3 })
+    const published = await store.app.inject({
+      method: 'POST',
+      url: `${API}/publish`,
+      headers: bearer('oracle.publisher'),
+      payload: [point(newSpec.id, '2025-10-01T00:00:00Z', 10)],
+    })
+    expect(published.json()).toMatchObject({ accepted: 0, errors: [{ reason: 'inactive_feature' }] })
+    const missing = await store.app.inject({ method: 'DELETE', url: `${API}/catalog/${encodeURIComponent('x/none')}`, headers: ADMIN })
+    expect(missing.statusCode).toBe(404)
+  })
+
+  it('re-running migrations and the seed changes nothing', async () => {
+    expect((await migrate(store.sql)).applied).toEqual([])
+    const rows = await store.sql`select name from schema_migrations order by name`
+    expect(rows.map((row) => row.name)).toEqual(['001_catalog.sql', '002_values.sql'])
+  })
+})

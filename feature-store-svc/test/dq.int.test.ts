@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BTC_FLOW, DEPTH, bearer, point, startStore, type StoreHarness } from './harness'
+
+const API = '/api/features/v1'
+const READ = bearer('oracle.reader')
+const HOUR = 3_600_000
+const NOW = Date.UTC(2025, 10, 10, 12)
+const iso = (ms: number) => new Date(ms).toISOString()
+let store: StoreHarness
+
+beforeAll(async () => {
+  store = await startStore({ now: () => NOW })
+  // Depth: hourly for the last 24 h but 2.5 h old at the newest (ttl 2 h → stale, not yet a violation at 1.5×=3 h).
+  const depth = Array.from({ length: 22 }, (_, i) => point(DEPTH, iso(NOW - 2.5 * HOUR - i * HOUR), 1e9))
+  // BTC flow: 5 days old → stale (ttl 4 d) but not a violation (within 1.5 × ttl = 6 d).
+  const flow = [point(BTC_FLOW, iso(NOW - 5 * 24 * HOUR), 1e8)]
+  const response = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: bearer('oracle.publisher'), payload: [...depth, ...flow] })
+  expect(response.json()).toMatchObject({ rejected: 0 })
+})
+afterAll(async () => {
+  await store.close()
+})
+
+const dq = (query: Record<string, string>) => store.app.inject({ method: 'GET', url: `${API}/dq`, query, headers: READ })
+
+describe('GET /dq', () => {
+  it('reports freshness, coverage and range for one feature', async () => {
+    const report = (await dq({ featureId: DEPTH, since: iso(NOW - 24 * HOUR), until: iso(NOW) })).json()
+    expect(report.features).toHaveLength(1)
+    const [feature] = report.features
+    expect(feature.freshness).toEqual({ last_ts: iso(NOW - 2.5 * HOUR), age_ms: 2.5 * HOUR, ttl_ms: 2 * HOUR, stale: true, violation: false })
+    expect(feature.coverage).toMatchObject({ expected: 24, observed: 22, min: 0.8, violation: false })
+    expect(feature.coverage.ratio).toBeCloseTo(22 / 24, 12)
+    expect(feature.range).toEqual({ expected_range: [2e7, 2e10], violations: 0 })
+    expect(feature.ok).toBe(true)
+  })
+
+  it('flags a freshness violation past ttl × FEATURE_DQ_FRESHNESS_MAX_RATIO and low coverage', async () => {
+    const later = await store.rebuild({ now: () => NOW + 1.5 * HOUR })
+    const [feature] = (await later.inject({ method: 'GET', url: `${API}/dq`, query: { featureId: DEPTH }, headers: READ })).json().features
+    expect(feature.freshness).toMatchObject({ age_ms: 4 * HOUR, stale: true, violation: true })
+    expect(feature.coverage.violation).toBe(true) // 22 of the week's 168 hours
+    expect(feature.ok).toBe(false)
+  })
+
+  it('counts stored values outside a range tightened after they were published', async () => {
+    await store.app.inject({
+      method: 'POST',
+      url: `${API}/catalog`,
+      headers: bearer('oracle.admin'),
+      payload: {
+        ...(await store.app.inject({ method: 'GET', url: `${API}/catalog/${encodeURIComponent(BTC_FLOW)}`, headers: READ })).json(),
+        version: undefined,
+        quality: { expected_range: [-1e7, 1e7] },
+      },
+    })
+    const [feature] = (await dq({ featureId: BTC_FLOW })).json().features
+    expect(feature.range).toEqual({ expected_range: [-1e7, 1e7], violations: 1 })
+    expect(feature.freshness).toMatchObject({ stale: true, violation: false })
+    expect(feature.ok).toBe(false)
+  })
+
+  it('without an id reports every active feature and fills the gauges', async () => {
+    const report = (await dq({})).json()
+    expect(report.features.length).toBeGreaterThanOrEqual(20)
+    expect(report.ok).toBe(false)
+    const never = report.features.find((f: { featureId: string }) => f.featureId === 'macro/us/walcl_total_usd')
+    expect(never.freshness).toMatchObject({ last_ts: null, age_ms: null, stale: true, violation: true })
+    const metrics = (await store.app.inject({ method: 'GET', url: '/metrics' })).body
+    expect(metrics).toContain(`feature_freshness_seconds{feature="${DEPTH}"} 9000`)
+    expect(metrics).toMatch(new RegExp(`feature_coverage_ratio\\{feature="${DEPTH.replaceAll('/', '\\/')}"\\} 0\\.13`))
+    expect(metrics).toMatch(/feature_storage_size_bytes\{layer="pg"\} [1-9]\d*/)
+  })
+
+  it('400 for since after until, 404 for an unknown feature', async () => {
+    expect((await dq({ since: iso(NOW), until: iso(NOW - HOUR) })).statusCode).toBe(400)
+    expect((await dq({ featureId: 'x/none' })).json()).toMatchObject({ statusCode: 404, code: 'FEATURE_NOT_FOUND' })
+  })
+})

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRedisServer, type RedisServerHandle } from '../../test/support/redis-server'
+import { createCacheRedis } from '../src/cache/redis-client'
+import { BTC_FLOW, DEPTH, WALCL, bearer, point, startStore, type StoreHarness } from './harness'
+
+const API = '/api/features/v1'
+const READ = bearer('oracle.reader')
+const PUB = bearer('oracle.publisher')
+const HOUR = 3_600_000
+
+describe('GET /latest with the shared Redis', () => {
+  let store: StoreHarness
+  beforeAll(async () => {
+    store = await startStore()
+  })
+  afterAll(async () => {
+    await store.close()
+  })
+
+  const latest = (featureId: string) => store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId }, headers: READ })
+  const publish = (payload: object[]) => store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload })
+
+  it('404 FEATURE_NOT_FOUND for an unknown id, NO_DATA for a feature without points', async () => {
+    expect((await latest('x/none')).json()).toMatchObject({ statusCode: 404, code: 'FEATURE_NOT_FOUND' })
+    expect((await latest(WALCL)).json()).toMatchObject({ statusCode: 404, code: 'NO_DATA' })
+  })
+
+  it('answers the newest point with stale and age_ms computed at read time', async () => {
+    const recent = Date.now() - 30 * 60_000
+    await publish([point(DEPTH, new Date(recent - HOUR).toISOString(), 1e9), point(DEPTH, new Date(recent).toISOString(), 2e9)])
+    const body = (await latest(DEPTH)).json()
+    expect(body).toMatchObject({ featureId: DEPTH, value: 2e9, stale: false, confidence: 1 })
+    expect(body.age_ms).toBeGreaterThanOrEqual(30 * 60_000)
+    expect(body.age_ms).toBeLessThan(40 * 60_000)
+  })
+
+  it('never returns an older value after a publish, whether the cache was warm or cold', async () => {
+    const base = Date.now() - 10 * HOUR
+    await publish([point(BTC_FLOW, new Date(base).toISOString(), 1e8)])
+    expect((await latest(BTC_FLOW)).json().value).toBe(1e8) // cache now warm
+    await publish([point(BTC_FLOW, new Date(base + HOUR).toISOString(), 2e8)])
+    expect((await latest(BTC_FLOW)).json().value).toBe(2e8)
+    // A revision of the newest point replaces it in the cache too.
+    await publish([point(BTC_FLOW, new Date(base + HOUR).toISOString(), 2.5e8)])
+    expect((await latest(BTC_FLOW)).json().value).toBe(2.5e8)
+    // A backfill of older points leaves the newest in place.
+    await publish([point(BTC_FLOW, new Date(base - 5 * HOUR).toISOString(), -1e8)])
+    expect((await latest(BTC_FLOW)).json().value).toBe(2.5e8)
+  })
+
+  it('a reader with an older row cannot overwrite a newer cached one', async () => {
+    const base = Date.now() - 20 * HOUR
+    await publish([point(DEPTH, new Date(base).toISOString(), 3e9)])
+    const [newest] = await store.sql`select ts from features_values where feature_id = ${DEPTH} order by ts desc limit 1`
+    const results = await Promise.all(Array.from({ length: 20 }, () => latest(DEPTH)))
+    for (const response of results) expect(Date.parse(response.json().ts)).toBe((newest?.ts as Date).getTime())
+  })
+})
+
+describe('GET /latest when Redis stops', () => {
+  let redisServer: RedisServerHandle
+  let store: StoreHarness
+
+  beforeAll(async () => {
+    redisServer = await startRedisServer()
+    store = await startStore({ redisUrl: redisServer.url })
+  })
+  afterAll(async () => {
+    await store.close()
+    await redisServer.stop()
+  })
+
+  it('keeps answering from PostgreSQL, counts the fallback, and uses the cache again once Redis is back', async () => {
+    const ts = new Date(Date.now() - HOUR).toISOString()
+    await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, ts, 4e9)] })
+    const read = () => store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
+    expect((await read()).json().value).toBe(4e9)
+
+    await redisServer.stop()
+    const response = await read()
+    expect(response.statusCode).toBe(200)
+    expect(response.json().value).toBe(4e9)
+    const published = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
+    expect(published.json()).toMatchObject({ accepted: 1 })
+    expect((await read()).json().value).toBe(5e9)
+    const metrics = (await store.app.inject({ method: 'GET', url: '/metrics' })).body
+    expect(metrics).toMatch(/feature_cache_fallback_total\{op="get"\} [1-9]/)
+    const ready = await store.app.inject({ method: 'GET', url: '/readyz' })
+    expect(ready.statusCode).toBe(200)
+    expect(ready.json().checks.redis).toMatch(/^down/)
+
+    await redisServer.start()
+    await expect.poll(async () => (await store.app.inject({ method: 'GET', url: '/readyz' })).json().checks.redis, { timeout: 10_000 }).toBe('up')
+    expect((await read()).json().value).toBe(5e9)
+    const probe = createCacheRedis(redisServer.url, 500)
+    await expect.poll(async () => (await probe.keys('*')).length, { timeout: 5_000 }).toBeGreaterThan(0)
+    probe.disconnect()
+  })
+})
