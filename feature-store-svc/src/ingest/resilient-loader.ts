@@ -6,6 +6,7 @@ import {
   handleAll,
   retry,
   wrap,
+  type FailureReason,
 } from 'cockatiel'
 import type { FeatureSpec, PublishPoint } from '@lav/shared/contracts'
 import type { SourceAdapter } from './source-adapter'
@@ -39,7 +40,7 @@ export class SourceCircuitOpenError extends BrokenCircuitError {
   }
 }
 
-function errorOf(reason: { error: Error } | { value: unknown }): unknown {
+function errorOf(reason: FailureReason<unknown>): unknown {
   return 'error' in reason ? reason.error : reason.value
 }
 

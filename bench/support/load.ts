@@ -1,0 +1,88 @@
+import autocannon, { type Result } from 'autocannon'
+
+export interface LoadOptions {
+  url: string
+  method?: 'GET' | 'POST'
+  body?: string
+  headers?: Record<string, string>
+  connections: number
+  durationS: number
+  /** Requests per second across all connections; absent means as fast as the server answers. */
+  overallRate?: number
+}
+
+export interface LoadResult {
+  url: string
+  connections: number
+  durationS: number
+  overallRate: number | null
+  requests: number
+  rps: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  non2xx: number
+  errors: number
+}
+
+/**
+ * One autocannon run. Latencies are collected from its `response` events rather than read from
+ * its histogram: that histogram keeps whole milliseconds, too coarse for sub-ms answers, and in
+ * rate mode it back-fills "coordinated omission" samples against a 1 ms interval that does not
+ * match the real per-connection interval, which would inflate every percentile.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const latencies: number[] = []
+  const started = performance.now()
+  const result = await new Promise<Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        method: options.method ?? 'GET',
+        body: options.body,
+        headers: { 'content-type': 'application/json', ...options.headers },
+        connections: options.connections,
+        duration: options.durationS,
+        overallRate: options.overallRate,
+        ignoreCoordinatedOmission: true,
+        timeout: 10,
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    )
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status >= 200 && status < 300) latencies.push(ms)
+    })
+  })
+  const elapsedS = (performance.now() - started) / 1000
+  const sorted = Float64Array.from(latencies).sort()
+  return {
+    url: options.url,
+    connections: options.connections,
+    durationS: options.durationS,
+    overallRate: options.overallRate ?? null,
+    requests: sorted.length,
+    rps: sorted.length / elapsedS,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] ?? 0) : 0,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  }
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
+  return sorted[rank] ?? Number.NaN
+}
+
+/** A warm-up run whose numbers are thrown away, then the measured run. */
+export async function warmThenRun(options: LoadOptions, warmupS: number): Promise<LoadResult> {
+  if (warmupS > 0) await runLoad({ ...options, durationS: warmupS })
+  const measured = await runLoad(options)
+  if (measured.non2xx > 0 || measured.errors > 0) {
+    throw new Error(`${options.method ?? 'GET'} ${options.url}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors; the run is not valid`)
+  }
+  return measured
+}

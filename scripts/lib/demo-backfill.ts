@@ -1,0 +1,29 @@
+import { createFeatureStoreClient } from '@lav/shared/sdk'
+import { backfill, type BackfillTotals } from '../../feature-store-svc/src/ingest/backfill'
+import { createMockAdapter } from '../../feature-store-svc/src/ingest/adapters/mock-adapter'
+import { createResilientLoader } from '../../feature-store-svc/src/ingest/resilient-loader'
+
+export interface DemoBackfillOptions {
+  baseUrl: string
+  token: string
+  days: number
+  log?: (message: string) => void
+}
+
+/**
+ * Publishes mock history through the store's HTTP API: the same validation path as any
+ * publisher, so a backfill can never write what a client could not.
+ */
+export async function runDemoBackfill({ baseUrl, token, days, log }: DemoBackfillOptions): Promise<BackfillTotals> {
+  const client = createFeatureStoreClient({ baseUrl, token, timeoutMs: 60_000, userAgent: 'lav-backfill' })
+  const specs = await client.catalog()
+  const adapter = createResilientLoader(createMockAdapter())
+  return backfill({
+    specs,
+    adapter,
+    publish: (points) => client.publish(points, { retryPublish: true }),
+    days,
+    now: Date.now(),
+    log: log ? { info: (details, message) => log(`${message} ${JSON.stringify(details)}`) } : undefined,
+  })
+}

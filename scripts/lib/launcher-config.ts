@@ -1,0 +1,19 @@
+import { z } from 'zod'
+import { envBoolean, envPort, envPositiveInt, loadConfig, LOG_LEVELS } from '@lav/shared/config'
+
+const LauncherEnvSchema = z.object({
+  LAV_DATA_DIR: z.string().default('.data'),
+  LAV_DEMO: envBoolean(true),
+  LAV_DEMO_DAYS: envPositiveInt(120),
+  LAV_EMBEDDED_PG_PORT: envPort(5433),
+  LAV_EMBEDDED_REDIS_PORT: envPort(6380),
+  FEATURE_STORE_PORT: envPort(8081),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  // warn by default: the launcher's terminal is for the welcome block, not every access log line
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('warn'),
+})
+
+export type LauncherConfig = z.infer<typeof LauncherEnvSchema>
+
+export const loadLauncherConfig = (env: NodeJS.ProcessEnv) => loadConfig(LauncherEnvSchema, env)

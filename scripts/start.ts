@@ -1,0 +1,104 @@
+import { join, resolve } from 'node:path'
+import postgres from 'postgres'
+import { createTokenSigner, toAuthConfig, AuthConfigSchema, loadConfig } from '@lav/shared'
+import { resolveJwtSecret } from './lib/dev-secret'
+import { runDemoBackfill } from './lib/demo-backfill'
+import { startEmbeddedPostgres } from './lib/embedded-postgres'
+import { startEmbeddedRedis } from './lib/embedded-redis'
+import { loadLauncherConfig, type LauncherConfig } from './lib/launcher-config'
+import { startServiceProcess } from './lib/service-process'
+import { httpOk, waitFor } from './lib/wait'
+
+type Stop = { name: string; stop: () => Promise<void> }
+const running: Stop[] = []
+const log = (message: string) => console.log(`[launcher] ${message}`)
+
+async function startStorage(config: LauncherConfig, dataDir: string) {
+  let databaseUrl = config.DATABASE_URL
+  if (!databaseUrl) {
+    log(`starting embedded PostgreSQL on 127.0.0.1:${config.LAV_EMBEDDED_PG_PORT} (data in ${join(dataDir, 'postgres')})`)
+    const pg = await startEmbeddedPostgres(join(dataDir, 'postgres'), config.LAV_EMBEDDED_PG_PORT)
+    running.push({ name: 'postgres', stop: pg.stop })
+    databaseUrl = pg.url
+  }
+  let redisUrl = config.REDIS_URL
+  if (!redisUrl) {
+    const redis = await startEmbeddedRedis(join(dataDir, 'redis'), config.LAV_EMBEDDED_REDIS_PORT)
+    if (redis) {
+      log(`started redis-server on 127.0.0.1:${config.LAV_EMBEDDED_REDIS_PORT} (data in ${join(dataDir, 'redis')})`)
+      running.push({ name: 'redis', stop: redis.stop })
+      redisUrl = redis.url
+    } else {
+      log('DEGRADED MODE: no REDIS_URL and no redis-server on PATH — running without the latest-value cache')
+    }
+  }
+  return { databaseUrl, redisUrl }
+}
+
+async function storeIsEmpty(databaseUrl: string): Promise<boolean> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+  try {
+    const [row] = await sql<{ empty: boolean }[]>`select not exists (select 1 from features_values) as empty`
+    return row?.empty ?? true
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+function printWelcome(storeUrl: string, token: string): void {
+  const lines = [
+    '',
+    '  LAV feature store is running',
+    `  feature store   ${storeUrl}/api/features/v1`,
+    `  health          ${storeUrl}/readyz    metrics ${storeUrl}/metrics`,
+    `  dev token       (oracle.reader oracle.publisher, 12 h)`,
+    `  ${token}`,
+    '',
+    '  try:',
+    `  curl -s -H "Authorization: Bearer ${token}" "${storeUrl}/api/features/v1/latest?featureId=cex/agg/spot_depth_2pct_usd"`,
+    '',
+    '  Ctrl-C stops everything.',
+    '',
+  ]
+  console.log(lines.join('\n'))
+}
+
+async function main(): Promise<void> {
+  const config = loadLauncherConfig(process.env)
+  const dataDir = resolve(config.LAV_DATA_DIR)
+  const secret = process.env.JWT_PUBLIC_KEY ? undefined : resolveJwtSecret({ ...process.env, LAV_DATA_DIR: dataDir })
+  const { databaseUrl, redisUrl } = await startStorage(config, dataDir)
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, JWT_SECRET: secret, FEATURE_STORE_PORT: String(config.FEATURE_STORE_PORT), LOG_LEVEL: config.LOG_LEVEL }
+  const store = startServiceProcess('feature-store', 'feature-store-svc/src/server.ts', env)
+  running.push(store)
+  const storeUrl = `http://127.0.0.1:${config.FEATURE_STORE_PORT}`
+  const exited = new Promise<never>((_, reject) => store.child.once('exit', (code) => reject(new Error(`feature-store-svc exited with code ${code}`))))
+  await Promise.race([waitFor(() => httpOk(`${storeUrl}/readyz`), 120_000, 'feature-store-svc /readyz'), exited])
+
+  const signer = createTokenSigner(toAuthConfig(loadConfig(AuthConfigSchema, env)))
+  if (config.LAV_DEMO && (await storeIsEmpty(databaseUrl))) {
+    log(`store is empty: backfilling ${config.LAV_DEMO_DAYS} days of demo history (LAV_DEMO=false skips this)`)
+    const totals = await runDemoBackfill({ baseUrl: storeUrl, token: signer({ sub: 'demo-backfill', scope: 'oracle.publisher', ttl: '1h' }), days: config.LAV_DEMO_DAYS })
+    log(`backfilled ${totals.points} points for ${totals.features} features (${totals.rejected} rejected)`)
+  }
+  printWelcome(storeUrl, signer({ sub: 'dev', scope: 'oracle.reader oracle.publisher', ttl: '12h' }))
+  exited.catch((error) => void shutdown(error.message, 1))
+}
+
+let stopping = false
+async function shutdown(reason: string, code = 0): Promise<void> {
+  if (stopping) return
+  stopping = true
+  log(`stopping (${reason})`)
+  for (const part of running.reverse()) {
+    await part.stop().catch((error) => console.error(`[launcher] stopping ${part.name} failed: ${String(error)}`))
+  }
+  process.exit(code)
+}
+
+process.once('SIGINT', () => void shutdown('SIGINT'))
+process.once('SIGTERM', () => void shutdown('SIGTERM'))
+main().catch((error) => {
+  console.error(`[launcher] ${error instanceof Error ? error.message : String(error)}`)
+  void shutdown('start failed', 1)
+})
