@@ -40,7 +40,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         url: options.url,
         method: options.method ?? 'GET',
         body: options.body,
-        headers: { 'content-type': 'application/json', ...options.headers },
+        headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
         connections: options.connections,
         duration: options.durationS,
         overallRate: options.overallRate,

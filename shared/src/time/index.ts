@@ -4,9 +4,16 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z
 
 /** Milliseconds since the epoch, or null when `text` is not an ISO instant with an offset. */
 export function parseInstant(text: string): number | null {
-  if (!ISO_INSTANT.test(text)) return null
+  if (!ISO_INSTANT.test(text) || !isRealCalendarDate(text)) return null
   const ms = Date.parse(text)
   return Number.isFinite(ms) ? ms : null
+}
+
+// Date.parse rolls 2025-02-30 over to March 2nd; a date that does not exist is an error here.
+function isRealCalendarDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
 }
 
 export function toIso(ms: number): string {

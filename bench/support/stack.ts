@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { createTokenSigner } from '@lav/shared'
+import postgres from 'postgres'
+import { startServiceProcess, type ServiceProcess } from '../../scripts/lib/service-process'
+import { httpOk, waitFor } from '../../scripts/lib/wait'
+import { freePort } from '../../test/support/redis-server'
+import { createBenchDatabase, DEFAULT_DATABASE_URL, type BenchDatabase } from './database'
+import { DEFAULT_REDIS_URL, openBenchRedis, type BenchRedis } from './redis-db'
+
+export const API = '/api/features/v1'
+const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url))
+
+export interface Stack {
+  serviceUrl: string
+  bareUrl: string
+  token: string
+  /** The bench's own connection to the bench database, for the raw baseline and set-up. */
+  sql: postgres.Sql
+  stop(): Promise<void>
+}
+
+/** Everything the benches talk to, each piece undone by `stop` in reverse order. */
+export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
+  const undo: Array<() => Promise<unknown>> = []
+  const stop = async () => {
+    for (const step of undo.reverse()) await step().catch((error) => console.error(`bench clean-up: ${(error as Error).message}`))
+  }
+  try {
+    const database = await createBenchDatabase(env.DATABASE_URL ?? DEFAULT_DATABASE_URL)
+    undo.push(database.drop)
+    const redis = await openBenchRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL, Number(env.BENCH_REDIS_DB ?? 5))
+    undo.push(() => redis.flush().then(redis.close))
+    await redis.flush()
+    const secret = randomBytes(32).toString('hex')
+    const [service, bare] = await startChildren(database, redis, secret)
+    undo.push(service.stop, bare.stop)
+    const sql = postgres(database.url, { max: 1, onnotice: () => {}, connection: { TimeZone: 'UTC', application_name: 'bench' } })
+    undo.push(() => sql.end({ timeout: 5 }))
+    const token = createTokenSigner({ algorithm: 'HS256', secret, issuer: 'lav-oracle', audience: 'lav-api' })({
+      sub: 'bench',
+      scope: 'oracle.reader oracle.publisher',
+      ttl: '1h',
+    })
+    return { serviceUrl: service.url, bareUrl: bare.url, token, sql, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+type Child = ServiceProcess & { url: string }
+
+async function startChildren(database: BenchDatabase, redis: BenchRedis, secret: string): Promise<[Child, Child]> {
+  const [servicePort, barePort] = [await freePort(), await freePort()]
+  // A minimal environment: FEATURE_STORE_* variables of the caller's shell must not change what is measured.
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME }
+  const service = startServiceProcess('feature-store-svc', 'feature-store-svc/src/server.ts', {
+    ...base,
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+    FEATURE_STORE_HOST: '127.0.0.1',
+    FEATURE_STORE_PORT: String(servicePort),
+    JWT_SECRET: secret,
+    LOG_LEVEL: 'warn',
+  })
+  const bare = startServiceProcess('bare-fastify', BARE_SERVER, { ...base, BARE_PORT: String(barePort) })
+  const children: [Child, Child] = [
+    { ...service, url: `http://127.0.0.1:${servicePort}` },
+    { ...bare, url: `http://127.0.0.1:${barePort}` },
+  ]
+  try {
+    // The service migrates and seeds before it listens, so its first /readyz can take seconds.
+    await Promise.all(children.map((child) => Promise.race([waitFor(() => httpOk(`${child.url}/readyz`), 60_000, `${child.name} /readyz`), exited(child)])))
+  } catch (error) {
+    await Promise.all(children.map((child) => child.stop()))
+    throw error
+  }
+  return children
+}
+
+/** Rejects when the child dies before it is ready, so a bad start fails now, not after the timeout. */
+function exited(child: Child): Promise<never> {
+  return new Promise((_, reject) => {
+    child.child.once('exit', (code, signal) => reject(new Error(`${child.name} exited (${signal ?? code}) before it was ready`)))
+  })
+}

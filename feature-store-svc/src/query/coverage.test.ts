@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { computeCoverage, slotCount } from './coverage'
+
+const H = 3_600_000
+const iso = (ms: number) => new Date(ms).toISOString()
+
+describe('coverage', () => {
+  it('counts whole slots from since; the last slot takes the remainder', () => {
+    expect(slotCount(0, 30 * 24 * H, 24 * H)).toBe(30)
+    expect(slotCount(0, 30 * 24 * H + 5 * H, 24 * H)).toBe(30)
+    expect(slotCount(0, H / 2, H)).toBe(1)
+  })
+
+  it('reports the ratio and merges consecutive empty slots into gaps', () => {
+    expect(computeCoverage(0, 10 * H, H, [0, 1, 4, 9])).toEqual({
+      ratio: 0.4,
+      expected: 10,
+      observed: 4,
+      gaps: [
+        { from: iso(2 * H), to: iso(4 * H) },
+        { from: iso(5 * H), to: iso(9 * H) },
+      ],
+    })
+  })
+
+  it('ends a trailing gap at until', () => {
+    expect(computeCoverage(0, 3.5 * H, H, [0]).gaps).toEqual([{ from: iso(H), to: iso(3.5 * H) }])
+  })
+
+  it('has no ratio for tick features', () => {
+    expect(computeCoverage(0, H, null, [], 17)).toEqual({ ratio: null, expected: null, observed: 17, gaps: [] })
+  })
+
+  it('is complete when every slot holds a point', () => {
+    expect(computeCoverage(0, 3 * H, H, [2, 1, 0, 1])).toEqual({ ratio: 1, expected: 3, observed: 3, gaps: [] })
+  })
+})
