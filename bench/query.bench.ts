@@ -1,0 +1,81 @@
+import { DAY_MS, HOUR_MS } from '@lav/shared/time'
+import { chunk, history, pick, type BenchFeature, type BenchPoint } from './support/dataset'
+import { auth, publish, putFixture, servicePost } from './support/http'
+import { warmThenRun, type LoadResult } from './support/load'
+import { row, type Row } from './support/report'
+import { API, type Stack } from './support/stack'
+
+export const HOURLY_QUERY_FEATURE = 'crypto/btc/spot_price_usd'
+const WINDOW_DAYS = 90
+const CONNECTIONS = 10
+const WARMUP_S = 1
+const DURATION_S = 6
+
+export interface QueryWindow {
+  since: number
+  until: number
+}
+
+export interface QueryCase {
+  name: string
+  featureIds: string[]
+  points: number
+  answerBytes: number
+  service: LoadResult
+  baseline: LoadResult
+}
+
+export function queryWindow(now: number): QueryWindow {
+  return { since: now - WINDOW_DAYS * DAY_MS, until: now }
+}
+
+/** The nine feeds the liquidity regime reads, found by their catalog tag. */
+export function liquidityFeeds(catalog: Map<string, BenchFeature>): BenchFeature[] {
+  const feeds = [...catalog.values()].filter((feature) => feature.tags.includes('liquidity'))
+  if (feeds.length !== 9) throw new Error(`expected 9 features tagged liquidity in the catalog, found ${feeds.length}`)
+  return feeds
+}
+
+/**
+ * One point per UTC midnight for the nine feeds (one a week for the weekly WALCL), one an hour
+ * for the hourly feature, all inside the window: what the two queries then read back.
+ */
+export async function seedQueryData(stack: Stack, catalog: Map<string, BenchFeature>, window: QueryWindow): Promise<number> {
+  const inWindow = (stepMs: number, endMs: number) => Math.floor((endMs - window.since) / stepMs) + 1
+  const lastMidnight = Math.floor(window.until / DAY_MS) * DAY_MS
+  const lastHour = Math.floor(window.until / HOUR_MS) * HOUR_MS
+  const points: BenchPoint[] = []
+  for (const feed of liquidityFeeds(catalog)) {
+    const stepMs = feed.frequency === '1w' ? 7 * DAY_MS : DAY_MS
+    points.push(...history([feed], inWindow(stepMs, lastMidnight), lastMidnight, stepMs))
+  }
+  points.push(...history(pick(catalog, [HOURLY_QUERY_FEATURE]), inWindow(HOUR_MS, lastHour), lastHour, HOUR_MS))
+  for (const batch of chunk(points, 5_000)) await publish(stack, JSON.stringify(batch))
+  return points.length
+}
+
+/** POST /query for the nine feeds, then for the hourly feature, each beside the bare server. */
+export async function benchQuery(stack: Stack, catalog: Map<string, BenchFeature>, window: QueryWindow): Promise<{ rows: Row[]; details: QueryCase[] }> {
+  const cases = [
+    await runCase(stack, 'daily', liquidityFeeds(catalog).map((feed) => feed.id), window),
+    await runCase(stack, 'hourly', [HOURLY_QUERY_FEATURE], window),
+  ]
+  const rows = cases.flatMap((c) => [
+    row(`POST /query ${c.name}, ${CONNECTIONS} connections`, 'req/s', c.service.rps, c.baseline.rps),
+    row(`POST /query ${c.name}, p50`, 'ms', c.service.p50Ms, c.baseline.p50Ms),
+    row(`POST /query ${c.name}, p99`, 'ms', c.service.p99Ms, c.baseline.p99Ms, { kind: 'max-result', value: 20 }),
+  ])
+  return { rows, details: cases }
+}
+
+async function runCase(stack: Stack, kind: 'daily' | 'hourly', featureIds: string[], window: QueryWindow): Promise<QueryCase> {
+  const body = JSON.stringify({ featureIds, since: new Date(window.since).toISOString(), until: new Date(window.until).toISOString() })
+  const answer = await servicePost<{ points: unknown[] }[]>(stack, '/query', JSON.parse(body))
+  const points = answer.reduce((sum, result) => sum + result.points.length, 0)
+  const fixture = await putFixture(stack, `query-${kind}`, answer)
+  const load = { method: 'POST' as const, body, connections: CONNECTIONS, durationS: DURATION_S }
+  const service = await warmThenRun({ ...load, url: `${stack.serviceUrl}${API}/query`, headers: auth(stack) }, WARMUP_S)
+  const baseline = await warmThenRun({ ...load, url: fixture }, WARMUP_S)
+  const name = kind === 'daily' ? `${featureIds.length} feeds × ${WINDOW_DAYS}d daily (${points} pts)` : `1 feature × ${WINDOW_DAYS}d hourly (${points} pts)`
+  return { name, featureIds, points, answerBytes: JSON.stringify(answer).length, service, baseline }
+}

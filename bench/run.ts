@@ -1,0 +1,65 @@
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { HOUR_MS } from '@lav/shared/time'
+import { benchLatest } from './latest.bench'
+import { benchPublish } from './publish.bench'
+import { benchQuery, HOURLY_QUERY_FEATURE, queryWindow, seedQueryData } from './query.bench'
+import { loadCatalog } from './support/dataset'
+import { printTable, writeJson } from './support/report'
+import { startStack, type Stack } from './support/stack'
+
+const RESULTS_PATH = fileURLToPath(new URL('./results/latest.json', import.meta.url))
+const startedAt = Date.now()
+
+function step(message: string): void {
+  console.log(`[bench +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`)
+}
+
+/** Runs the three benches in an order where each leaves the data the next one reads. */
+async function runBenches(stack: Stack) {
+  const catalog = loadCatalog()
+  const window = queryWindow(startedAt)
+  // The publish history ends an hour before the query window, so the queries read only their own points.
+  const historyEnd = Math.floor(window.since / HOUR_MS) * HOUR_MS - HOUR_MS
+  step('publish: 200,000 points via POST /publish and via raw unnest upsert')
+  const published = await benchPublish(stack, catalog, historyEnd)
+  step('seeding 90 days of query data')
+  const seeded = await seedQueryData(stack, catalog, window)
+  step(`latest: GET /latest?featureId=${HOURLY_QUERY_FEATURE}`)
+  const latest = await benchLatest(stack, HOURLY_QUERY_FEATURE)
+  step('query: POST /query, daily feeds then the hourly feature')
+  const query = await benchQuery(stack, catalog, window)
+  return {
+    rows: [...published.rows, ...latest.rows, ...query.rows],
+    details: { publish: published.details, seededQueryPoints: seeded, latest: latest.details, query: query.details },
+  }
+}
+
+async function main(): Promise<void> {
+  step('starting PostgreSQL database, Redis db, feature-store-svc and the bare Fastify server')
+  const stack = await startStack(process.env)
+  const interrupt = () => void stack.stop().finally(() => process.exit(130))
+  process.once('SIGINT', interrupt)
+  process.once('SIGTERM', interrupt)
+  try {
+    const [server] = await stack.sql<{ version: string }[]>`select version()`
+    const { rows, details } = await runBenches(stack)
+    printTable(rows)
+    const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: server?.version }
+    writeJson(RESULTS_PATH, { startedAt: new Date(startedAt).toISOString(), seconds: (Date.now() - startedAt) / 1000, machine, rows, details })
+    step(`results written to ${RESULTS_PATH}`)
+    // Targets are reported, not enforced, unless a CI job asks for it.
+    if (process.env.BENCH_STRICT === '1' && rows.some((r) => r.pass === false)) process.exitCode = 1
+  } finally {
+    step('stopping children, dropping the bench database, flushing the bench Redis db')
+    await stack.stop()
+  }
+}
+
+main()
+  // Exits explicitly: keep-alive sockets of fetch would otherwise hold the process for seconds.
+  .then(() => process.exit(process.exitCode ?? 0))
+  .catch((error) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error)
+    process.exit(1)
+  })
