@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Redis } from 'ioredis'
+import type { ChainableCommander, Redis } from 'ioredis'
 import { Counter, type Registry } from 'prom-client'
 import type { ValueRow } from '../storage/values-repository'
 
@@ -21,6 +21,8 @@ end
 redis.call('HSET', KEYS[1], 't', ARGV[1], 'i', ARGV[2], 'p', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1`
+
+type OfferCommand = { offerLatest(key: string, ts: number, ingestedUs: number, payload: string, ttl: number): ChainableCommander }
 
 export interface LatestCacheOptions {
   redis: Redis | undefined
@@ -51,6 +53,8 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
   if (!redis) {
     return { get: async () => undefined, offer: async () => {} }
   }
+  // A named command runs by EVALSHA: the script body crosses the wire once, not on every offer.
+  if (!('offerLatest' in redis)) redis.defineCommand('offerLatest', { numberOfKeys: 1, lua: OFFER_SCRIPT })
   return {
     async get(featureId) {
       try {
@@ -66,10 +70,8 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
     async offer(rows) {
       if (rows.length === 0) return
       try {
-        const pipeline = redis.pipeline()
-        for (const row of rows) {
-          pipeline.eval(OFFER_SCRIPT, 1, keyPrefix + row.featureId, row.ts, row.ingestedAtUs, JSON.stringify(row), ttlSeconds)
-        }
+        const pipeline = redis.pipeline() as ChainableCommander & OfferCommand
+        for (const row of rows) pipeline.offerLatest(keyPrefix + row.featureId, row.ts, row.ingestedAtUs, JSON.stringify(row), ttlSeconds)
         const results = await pipeline.exec()
         const firstError = results?.find(([error]) => error)?.[0]
         if (firstError) throw firstError
