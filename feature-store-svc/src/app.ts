@@ -32,7 +32,13 @@ export interface AppDeps {
 
 /** Builds the feature store's HTTP app, not listening. Migrations and seeding happen before, in server.ts. */
 export async function buildApp(deps: AppDeps): Promise<ZodApp> {
-  const app = await createBaseApp({ auth: deps.config.auth, registry: deps.registry, logger: deps.logger, defaultMetrics: deps.defaultMetrics })
+  const app = await createBaseApp({
+    auth: deps.config.auth,
+    registry: deps.registry,
+    logger: deps.logger,
+    defaultMetrics: deps.defaultMetrics,
+    openapi: { title: 'LAV feature store', version: '1', description: 'Catalog, publish, latest, query and data quality of financial time series' },
+  })
   const catalogRepository = createCatalogRepository(deps.sql)
   const catalog = createCatalogSnapshot(catalogRepository)
   const values = createValuesRepository(deps.sql)

@@ -13,9 +13,12 @@ export interface Principal {
 declare module 'fastify' {
   interface FastifyInstance {
     requireScope(scope: Scope): onRequestAsyncHookHandler
+    /** The caller's verified identity; throws 401. The result (or failure) is kept per request. */
+    authenticate(request: FastifyRequest): Promise<Principal>
   }
   interface FastifyRequest {
     principal?: Principal
+    authFailure?: Error
   }
 }
 
@@ -26,10 +29,30 @@ declare module '@fastify/jwt' {
   }
 }
 
+type TokenParts = { header: { kid?: string } }
+
+/** Picks the public key a token names by `kid`; a token without one uses the current key. */
+function keyResolver(config: AuthConfig) {
+  const keys = new Map<string, string>([[config.keyId as string, config.publicKey as string]])
+  for (const previous of config.previousKeys ?? []) keys.set(previous.kid, previous.publicKey)
+  return async (_request: FastifyRequest, token: TokenParts) => {
+    const kid = token.header.kid
+    if (kid === undefined) return config.publicKey as string
+    const key = keys.get(kid)
+    if (!key) throw new Error(`unknown key id "${kid}"`)
+    return key
+  }
+}
+
+function secretOption(config: AuthConfig) {
+  if (config.algorithm === 'HS256') return config.secret as string
+  if (config.keyId) return keyResolver(config)
+  return { public: config.publicKey as string, private: config.privateKey }
+}
+
 function jwtOptions(config: AuthConfig) {
-  const key = config.algorithm === 'HS256' ? (config.secret as string) : { public: config.publicKey as string, private: config.privateKey }
   return {
-    secret: key,
+    secret: secretOption(config),
     // fast-jwt accepts any algorithm, issuer and audience unless told otherwise: pin them all.
     verify: {
       algorithms: [config.algorithm],
@@ -41,16 +64,26 @@ function jwtOptions(config: AuthConfig) {
   }
 }
 
-async function authenticate(request: FastifyRequest): Promise<Principal> {
-  if (request.principal) return request.principal
+async function verify(request: FastifyRequest): Promise<Principal> {
   if (!request.headers.authorization) throw new UnauthorizedError('missing Authorization: Bearer token')
   try {
     const user = await request.jwtVerify<{ sub: string; scope?: string | string[] }>()
-    request.principal = { sub: user.sub, scopes: parseScopes(user.scope) }
-    return request.principal
+    return { sub: user.sub, scopes: parseScopes(user.scope) }
   } catch (error) {
     const reason = error instanceof Error ? error.message : 'invalid token'
     throw new UnauthorizedError(`invalid token: ${reason}`)
+  }
+}
+
+async function authenticate(request: FastifyRequest): Promise<Principal> {
+  if (request.principal) return request.principal
+  if (request.authFailure) throw request.authFailure
+  try {
+    request.principal = await verify(request)
+    return request.principal
+  } catch (error) {
+    request.authFailure = error as Error
+    throw error
   }
 }
 
@@ -58,6 +91,7 @@ async function authPlugin(app: FastifyInstance, config: AuthConfig): Promise<voi
   await app.register(fastifyJwt, jwtOptions(config) as never)
   // Runs in onRequest, before the body is read or validated: a caller without the right token
   // learns nothing about the schema.
+  app.decorate('authenticate', authenticate)
   app.decorate('requireScope', (scope: Scope): onRequestAsyncHookHandler => {
     return async (request) => {
       const principal = await authenticate(request)

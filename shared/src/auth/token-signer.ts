@@ -15,7 +15,7 @@ export function createTokenSigner(config: AuthConfig): (request: TokenRequest) =
   return ({ sub, scope, ttl = '1h' }) => {
     const expiresIn = parseDuration(ttl)
     if (expiresIn === null || expiresIn <= 0) throw new Error(`invalid ttl "${ttl}": use e.g. 15m, 1h, 7d`)
-    const sign = createSigner({ key, algorithm: config.algorithm, iss: config.issuer, aud: config.audience, expiresIn })
+    const sign = createSigner({ key, algorithm: config.algorithm, iss: config.issuer, aud: config.audience, expiresIn, ...(config.keyId ? { kid: config.keyId } : {}) })
     return sign({ sub, scope })
   }
 }

@@ -6,6 +6,11 @@ export const AuthConfigSchema = z
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
     JWT_PUBLIC_KEY: z.string().optional(),
     JWT_PRIVATE_KEY: z.string().optional(),
+    // Key rotation: tokens name their key with the `kid` header; during an overlap the previous
+    // public key is accepted too.
+    JWT_KEY_ID: z.string().optional(),
+    JWT_PUBLIC_KEY_PREVIOUS: z.string().optional(),
+    JWT_KEY_ID_PREVIOUS: z.string().optional(),
     JWT_ALGORITHM: z.enum(['HS256', 'RS256', 'EdDSA']).optional(),
     JWT_ISSUER: z.string().default('lav-oracle'),
     JWT_AUDIENCE: z.string().default('lav-api'),
@@ -22,6 +27,9 @@ export interface AuthConfig {
   secret?: string
   publicKey?: string
   privateKey?: string
+  /** Set when tokens carry a `kid`: the id of publicKey and, during a rotation, the previous key. */
+  keyId?: string
+  previousKeys?: Array<{ kid: string; publicKey: string }>
   issuer: string
   audience: string
 }
@@ -34,6 +42,11 @@ export function toAuthConfig(env: AuthEnv): AuthConfig {
       algorithm: env.JWT_ALGORITHM === 'EdDSA' ? 'EdDSA' : 'RS256',
       publicKey: pem(env.JWT_PUBLIC_KEY),
       privateKey: pem(env.JWT_PRIVATE_KEY),
+      keyId: env.JWT_KEY_ID,
+      previousKeys:
+        env.JWT_PUBLIC_KEY_PREVIOUS && env.JWT_KEY_ID_PREVIOUS
+          ? [{ kid: env.JWT_KEY_ID_PREVIOUS, publicKey: pem(env.JWT_PUBLIC_KEY_PREVIOUS) as string }]
+          : undefined,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
     }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Registry } from 'prom-client'
 import { authenticationPlugin } from '../auth/auth-plugin'
@@ -6,6 +6,7 @@ import type { AuthConfig } from '../config/auth-config'
 import { errorHandler } from '../errors/error-handler'
 import { correlation, correlationIdFrom } from '../logging/correlation'
 import { metrics } from '../metrics/metrics-plugin'
+import { registerOpenApi, type OpenApiInfo } from './openapi'
 
 export interface BaseAppOptions {
   auth: AuthConfig
@@ -13,6 +14,9 @@ export interface BaseAppOptions {
   logger?: FastifyBaseLogger | { level: string } | false
   bodyLimit?: number
   defaultMetrics?: boolean
+  openapi?: OpenApiInfo
+  /** The gateway writes its own access line per request instead of Fastify's two. */
+  disableRequestLogging?: boolean
 }
 
 export type ZodApp = FastifyInstance<any, any, any, FastifyBaseLogger, ZodTypeProvider>
@@ -23,7 +27,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<ZodApp> {
   const app = Fastify({
     ...(isLogger(logger) ? { loggerInstance: logger } : { logger: withRedaction(logger) }),
     genReqId: correlationIdFrom,
-    requestIdLogLabel: 'correlationId',
+    logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: options.disableRequestLogging ?? false }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Body parsing is lazy by design: auth in onRequest rejects before the JSON is read.
     return503OnClosing: true,
@@ -34,6 +38,8 @@ export async function createBaseApp(options: BaseAppOptions): Promise<ZodApp> {
   await app.register(errorHandler)
   await app.register(metrics, { registry: options.registry, defaultMetrics: options.defaultMetrics })
   await app.register(authenticationPlugin, options.auth)
+  // Registered before any route so every route's schema lands in the document.
+  if (options.openapi) await registerOpenApi(app, options.openapi)
   return app
 }
 
