@@ -26,3 +26,22 @@ export const RegimeOutputSchema = z.object({
   signals: z.array(RegimeSignalSchema),
 })
 export type RegimeOutput = z.infer<typeof RegimeOutputSchema>
+
+export const ScoreboardSchema = RegimeOutputSchema.pick({ score: true, state: true, components: true, signals: true, coherence: true, updated_at: true })
+export type Scoreboard = z.infer<typeof ScoreboardSchema>
+
+export const HintStanceSchema = z.enum(['increase', 'neutral', 'reduce'])
+export type HintStance = z.infer<typeof HintStanceSchema>
+
+export const HintSchema = z.object({ stance: HintStanceSchema, rationale: z.string() })
+export type Hint = z.infer<typeof HintSchema>
+
+/** Advisory only: nothing in the system turns a hint into an order (EXECUTION_MODE=dry-run). */
+export const HintsSchema = z.object({
+  market_neutral: HintSchema,
+  directional: HintSchema,
+  yield: HintSchema,
+  state: RegimeStateSchema,
+  advisory_only: z.literal(true),
+})
+export type Hints = z.infer<typeof HintsSchema>

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Registry } from 'prom-client'
 import { authenticationPlugin } from '../auth/auth-plugin'
@@ -15,8 +15,10 @@ export interface BaseAppOptions {
   bodyLimit?: number
   defaultMetrics?: boolean
   openapi?: OpenApiInfo
+  routeLabel?: (request: FastifyRequest) => string
   /** The gateway writes its own access line per request instead of Fastify's two. */
   disableRequestLogging?: boolean
+  trustProxy?: boolean
 }
 
 export type ZodApp = FastifyInstance<any, any, any, FastifyBaseLogger, ZodTypeProvider>
@@ -31,12 +33,13 @@ export async function createBaseApp(options: BaseAppOptions): Promise<ZodApp> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Body parsing is lazy by design: auth in onRequest rejects before the JSON is read.
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   await app.register(correlation)
   await app.register(errorHandler)
-  await app.register(metrics, { registry: options.registry, defaultMetrics: options.defaultMetrics })
+  await app.register(metrics, { registry: options.registry, defaultMetrics: options.defaultMetrics, routeLabel: options.routeLabel })
   await app.register(authenticationPlugin, options.auth)
   // Registered before any route so every route's schema lands in the document.
   if (options.openapi) await registerOpenApi(app, options.openapi)

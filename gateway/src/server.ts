@@ -1,0 +1,29 @@
+import { Registry } from 'prom-client'
+import { buildGateway } from './app'
+import { loadGatewayConfig } from './config'
+import { createRateLimitRedis } from './ratelimit/redis-client'
+
+async function main(): Promise<void> {
+  const config = loadGatewayConfig(process.env)
+  const redis = config.redisUrl ? createRateLimitRedis(config.redisUrl, config.rateLimitRedisTimeoutMs) : undefined
+  const app = await buildGateway({ config, redis, registry: new Registry(), logger: { level: config.logLevel } })
+  if (!redis) app.log.warn('REDIS_URL is not set: rate limits are kept in memory, per gateway process')
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    redis?.disconnect()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  await app.listen({ host: config.host, port: config.port })
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})
