@@ -13,3 +13,18 @@ export function createRateLimitRedis(url: string, commandTimeoutMs: number, keyP
   redis.on('error', () => {}) // counted in gateway_ratelimit_bypass_total and shown by /readyz
   return redis
 }
+
+/**
+ * Resolves once the client is connected, or after `timeoutMs` regardless: without an offline
+ * queue, commands sent while connecting fail (and the limiter would fail open) for no reason.
+ */
+export async function whenConnected(redis: Redis, timeoutMs = 2_000): Promise<boolean> {
+  if (redis.status === 'ready') return true
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs)
+    redis.once('ready', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
+}

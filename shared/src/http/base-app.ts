@@ -9,7 +9,8 @@ import { metrics } from '../metrics/metrics-plugin'
 import { registerOpenApi, type OpenApiInfo } from './openapi'
 
 export interface BaseAppOptions {
-  auth: AuthConfig
+  /** Omitted by services that serve no protected route (the export worker: health and metrics only). */
+  auth?: AuthConfig
   registry: Registry
   logger?: FastifyBaseLogger | { level: string } | false
   bodyLimit?: number
@@ -23,7 +24,7 @@ export interface BaseAppOptions {
 
 export type ZodApp = FastifyInstance<any, any, any, FastifyBaseLogger, ZodTypeProvider>
 
-/** Everything every service shares: zod compilers, correlation ids, errors, metrics, JWT auth. */
+/** Everything every service shares: zod compilers, correlation ids, errors, metrics, JWT auth when given. */
 export async function createBaseApp(options: BaseAppOptions): Promise<ZodApp> {
   const logger = options.logger ?? { level: 'info' }
   const app = Fastify({
@@ -40,7 +41,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<ZodApp> {
   await app.register(correlation)
   await app.register(errorHandler)
   await app.register(metrics, { registry: options.registry, defaultMetrics: options.defaultMetrics, routeLabel: options.routeLabel })
-  await app.register(authenticationPlugin, options.auth)
+  if (options.auth) await app.register(authenticationPlugin, options.auth)
   // Registered before any route so every route's schema lands in the document.
   if (options.openapi) await registerOpenApi(app, options.openapi)
   return app
