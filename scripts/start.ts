@@ -6,8 +6,7 @@ import { runDemoBackfill } from './lib/demo-backfill'
 import { startEmbeddedPostgres } from './lib/embedded-postgres'
 import { startEmbeddedRedis } from './lib/embedded-redis'
 import { loadLauncherConfig, type LauncherConfig } from './lib/launcher-config'
-import { startServiceProcess } from './lib/service-process'
-import { httpOk, waitFor } from './lib/wait'
+import { launchService } from './lib/stack-services'
 
 type Stop = { name: string; stop: () => Promise<void> }
 const running: Stop[] = []
@@ -45,17 +44,17 @@ async function storeIsEmpty(databaseUrl: string): Promise<boolean> {
   }
 }
 
-function printWelcome(storeUrl: string, token: string): void {
+function printWelcome(gatewayUrl: string, token: string): void {
   const lines = [
     '',
-    '  LAV feature store is running',
-    `  feature store   ${storeUrl}/api/features/v1`,
-    `  health          ${storeUrl}/readyz    metrics ${storeUrl}/metrics`,
+    '  LAV stack is running',
+    `  gateway (API)   ${gatewayUrl}`,
+    `  API docs        ${gatewayUrl}/docs`,
     `  dev token       (oracle.reader oracle.publisher, 12 h)`,
     `  ${token}`,
     '',
     '  try:',
-    `  curl -s -H "Authorization: Bearer ${token}" "${storeUrl}/api/features/v1/latest?featureId=cex/agg/spot_depth_2pct_usd"`,
+    `  curl -s -H "Authorization: Bearer ${token}" "${gatewayUrl}/api/features/v1/latest?featureId=cex/agg/spot_depth_2pct_usd"`,
     '',
     '  Ctrl-C stops everything.',
     '',
@@ -68,12 +67,20 @@ async function main(): Promise<void> {
   const dataDir = resolve(config.LAV_DATA_DIR)
   const secret = process.env.JWT_PUBLIC_KEY ? undefined : resolveJwtSecret({ ...process.env, LAV_DATA_DIR: dataDir })
   const { databaseUrl, redisUrl } = await startStorage(config, dataDir)
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, JWT_SECRET: secret, FEATURE_STORE_PORT: String(config.FEATURE_STORE_PORT), LOG_LEVEL: config.LOG_LEVEL }
-  const store = startServiceProcess('feature-store', 'feature-store-svc/src/server.ts', env)
-  running.push(store)
   const storeUrl = `http://127.0.0.1:${config.FEATURE_STORE_PORT}`
-  const exited = new Promise<never>((_, reject) => store.child.once('exit', (code) => reject(new Error(`feature-store-svc exited with code ${code}`))))
-  await Promise.race([waitFor(() => httpOk(`${storeUrl}/readyz`), 120_000, 'feature-store-svc /readyz'), exited])
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    JWT_SECRET: secret,
+    LOG_LEVEL: config.LOG_LEVEL,
+    FEATURE_STORE_PORT: String(config.FEATURE_STORE_PORT),
+    FEATURE_STORE_URL: storeUrl,
+    GATEWAY_PORT: String(config.GATEWAY_PORT),
+  }
+  const store = await launchService({ name: 'feature-store', entry: 'feature-store-svc/src/server.ts', port: config.FEATURE_STORE_PORT, readyPath: '/readyz' }, env)
+  running.push(store)
+  store.exited.catch((error) => void shutdown(error.message, 1))
 
   const signer = createTokenSigner(toAuthConfig(loadConfig(AuthConfigSchema, env)))
   if (config.LAV_DEMO && (await storeIsEmpty(databaseUrl))) {
@@ -81,8 +88,10 @@ async function main(): Promise<void> {
     const totals = await runDemoBackfill({ baseUrl: storeUrl, token: signer({ sub: 'demo-backfill', scope: 'oracle.publisher', ttl: '1h' }), days: config.LAV_DEMO_DAYS })
     log(`backfilled ${totals.points} points for ${totals.features} features (${totals.rejected} rejected)`)
   }
-  printWelcome(storeUrl, signer({ sub: 'dev', scope: 'oracle.reader oracle.publisher', ttl: '12h' }))
-  exited.catch((error) => void shutdown(error.message, 1))
+  const gateway = await launchService({ name: 'gateway', entry: 'gateway/src/server.ts', port: config.GATEWAY_PORT, readyPath: '/healthz' }, env)
+  running.push(gateway)
+  gateway.exited.catch((error) => void shutdown(error.message, 1))
+  printWelcome(gateway.url, signer({ sub: 'dev', scope: 'oracle.reader oracle.publisher', ttl: '12h' }))
 }
 
 let stopping = false

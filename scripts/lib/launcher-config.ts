@@ -8,6 +8,7 @@ const LauncherEnvSchema = z.object({
   LAV_EMBEDDED_PG_PORT: envPort(5433),
   LAV_EMBEDDED_REDIS_PORT: envPort(6380),
   FEATURE_STORE_PORT: envPort(8081),
+  GATEWAY_PORT: envPort(8080),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
   // warn by default: the launcher's terminal is for the welcome block, not every access log line
