@@ -51,9 +51,9 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
 
 export const BREAKER = { windowMs: 60_000, minRequests: 20, failureRatio: 0.1, openMs: 30_000 }
 
-export async function startGateway(overrides: Partial<GatewayDeps['config']> & { redis?: Redis; namespace?: string; now?: () => number }) {
+export async function startGateway(overrides: Partial<GatewayDeps['config']> & { redis?: Redis; namespace?: string; now?: () => number; logger?: GatewayDeps['logger'] }) {
   const registry = new Registry()
-  const { redis, namespace, now, ...config } = overrides
+  const { redis, namespace, now, logger, ...config } = overrides
   const app = await buildGateway({
     config: {
       auth: HS_AUTH,
@@ -68,7 +68,7 @@ export async function startGateway(overrides: Partial<GatewayDeps['config']> & {
     registry,
     rateLimitNamespace: namespace ?? `test:${randomUUID()}:`,
     now,
-    logger: false,
+    logger: logger ?? false,
     defaultMetrics: false,
   })
   return { app, registry }
