@@ -1,5 +1,5 @@
 import { auth, putFixture, serviceGet } from './support/http'
-import { warmThenRun, type LoadOptions, type LoadResult } from './support/load'
+import { measurePair, type LoadOptions, type Pair } from './support/load'
 import { row, type Row } from './support/report'
 import { API, type Stack } from './support/stack'
 
@@ -11,8 +11,8 @@ const FIXED_RATE = 2_000
 export interface LatestDetails {
   featureId: string
   answerBytes: number
-  saturated: { service: LoadResult; baseline: LoadResult }
-  fixedRate: { service: LoadResult; baseline: LoadResult }
+  saturated: Pair
+  fixedRate: Pair
 }
 
 /**
@@ -21,17 +21,16 @@ export interface LatestDetails {
  * answer comes from the Redis cache, as it does for a dashboard polling a live feature.
  */
 export async function benchLatest(stack: Stack, featureId: string): Promise<{ rows: Row[]; details: LatestDetails }> {
-  const path = `${API}/latest?featureId=${encodeURIComponent(featureId)}`
-  const answer = await serviceGet(stack, path.slice(API.length))
-  const service: LoadOptions = { url: `${stack.serviceUrl}${path}`, headers: auth(stack), connections: CONNECTIONS, durationS: DURATION_S }
+  const path = `/latest?featureId=${encodeURIComponent(featureId)}`
+  const answer = await serviceGet(stack, path)
+  const service: LoadOptions = { url: `${stack.serviceUrl}${API}${path}`, headers: auth(stack), connections: CONNECTIONS, durationS: DURATION_S }
   const baseline: LoadOptions = { url: await putFixture(stack, 'latest', answer), connections: CONNECTIONS, durationS: DURATION_S }
 
-  const saturated = { service: await warmThenRun(service, WARMUP_S), baseline: await warmThenRun(baseline, WARMUP_S) }
-  // Both already warm: the fixed-rate runs start measuring at once.
-  const fixedRate = {
-    service: await warmThenRun({ ...service, overallRate: FIXED_RATE }, 0),
-    baseline: await warmThenRun({ ...baseline, overallRate: FIXED_RATE }, 0),
-  }
+  const saturated = await measurePair(service, baseline, WARMUP_S)
+  // Both are warm by now: the fixed-rate runs measure from their first request. autocannon paces
+  // per connection and per second (200 requests on each of 10 connections, sent back to back at
+  // the start of each second), so these latencies include short bursts of 10 concurrent requests.
+  const fixedRate = await measurePair({ ...service, overallRate: FIXED_RATE }, { ...baseline, overallRate: FIXED_RATE }, 0)
   const rate = `GET /latest @${FIXED_RATE.toLocaleString('en-US')} req/s`
   const rows = [
     row(`GET /latest, ${CONNECTIONS} connections`, 'req/s', saturated.service.rps, saturated.baseline.rps, { kind: 'min-ratio', value: 0.5 }),

@@ -6,6 +6,7 @@ import { benchPublish } from './publish.bench'
 import { benchQuery, HOURLY_QUERY_FEATURE, queryWindow, seedQueryData } from './query.bench'
 import { loadCatalog } from './support/dataset'
 import { printTable, writeJson } from './support/report'
+import { dropPartitionsBefore } from './support/retention'
 import { startStack, type Stack } from './support/stack'
 
 const RESULTS_PATH = fileURLToPath(new URL('./results/latest.json', import.meta.url))
@@ -23,24 +24,39 @@ async function runBenches(stack: Stack) {
   const historyEnd = Math.floor(window.since / HOUR_MS) * HOUR_MS - HOUR_MS
   step('publish: 200,000 points via POST /publish and via raw unnest upsert')
   const published = await benchPublish(stack, catalog, historyEnd)
+  const dropped = await applyRetention(stack, window.since)
   step('seeding 90 days of query data')
   const seeded = await seedQueryData(stack, catalog, window)
   step(`latest: GET /latest?featureId=${HOURLY_QUERY_FEATURE}`)
   const latest = await benchLatest(stack, HOURLY_QUERY_FEATURE)
   step('query: POST /query, daily feeds then the hourly feature')
-  const query = await benchQuery(stack, catalog, window)
+  const query = await benchQuery(stack, catalog, window, seeded)
   return {
     rows: [...published.rows, ...latest.rows, ...query.rows],
-    details: { publish: published.details, seededQueryPoints: seeded, latest: latest.details, query: query.details },
+    details: { publish: published.details, droppedPartitions: dropped, seededQueryPoints: seeded, latest: latest.details, query: query.details },
   }
+}
+
+/**
+ * The publish history spans ~2,100 daily partitions; production PostgreSQL keeps 90 days and the
+ * export worker drops older ones. Without that step, read queries whose plans cannot prune lock
+ * every partition and 10 concurrent ones exhaust the lock table ("out of shared memory", 53200).
+ * BENCH_KEEP_HISTORY=1 keeps the history to reproduce exactly that.
+ */
+async function applyRetention(stack: Stack, since: number): Promise<number> {
+  if (process.env.BENCH_KEEP_HISTORY === '1') return 0
+  step('retention: dropping the partitions older than the 90-day window')
+  return dropPartitionsBefore(stack.sql, since)
 }
 
 async function main(): Promise<void> {
   step('starting PostgreSQL database, Redis db, feature-store-svc and the bare Fastify server')
   const stack = await startStack(process.env)
+  // `on`, not `once`: Ctrl-C reaches us both from the terminal and relayed by tsx, and a second
+  // signal with no listener left would exit before the database is dropped.
   const interrupt = () => void stack.stop().finally(() => process.exit(130))
-  process.once('SIGINT', interrupt)
-  process.once('SIGTERM', interrupt)
+  process.on('SIGINT', interrupt)
+  process.on('SIGTERM', interrupt)
   try {
     const [server] = await stack.sql<{ version: string }[]>`select version()`
     const { rows, details } = await runBenches(stack)

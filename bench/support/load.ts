@@ -85,3 +85,13 @@ export async function warmThenRun(options: LoadOptions, warmupS: number): Promis
   }
   return measured
 }
+
+export interface Pair {
+  service: LoadResult
+  baseline: LoadResult
+}
+
+/** The service run, then the baseline run with the same load shape. */
+export async function measurePair(service: LoadOptions, baseline: LoadOptions, warmupS: number): Promise<Pair> {
+  return { service: await warmThenRun(service, warmupS), baseline: await warmThenRun(baseline, warmupS) }
+}

@@ -23,9 +23,13 @@ export interface Stack {
 /** Everything the benches talk to, each piece undone by `stop` in reverse order. */
 export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   const undo: Array<() => Promise<unknown>> = []
-  const stop = async () => {
-    for (const step of undo.reverse()) await step().catch((error) => console.error(`bench clean-up: ${(error as Error).message}`))
-  }
+  // Memoised: a signal handler and a failing bench may both ask to stop, and the second caller
+  // must wait for the same clean-up rather than race it.
+  let stopping: Promise<void> | undefined
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const step of [...undo].reverse()) await step().catch((error) => console.error(`bench clean-up: ${(error as Error).message}`))
+    })())
   try {
     const database = await createBenchDatabase(env.DATABASE_URL ?? DEFAULT_DATABASE_URL)
     undo.push(database.drop)
