@@ -51,7 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
       await catalogRoutes(api, { repository: catalogRepository, onChange: catalog.invalidate })
       await valuesRoutes(api, {
         latest: createLatestService({ catalog, values, cache, now: deps.now }),
-        query: createQueryService({ catalog, values, defaultTimeZone: deps.config.timeZone, now: deps.now }),
+        query: createQueryService({ catalog, values, sql: deps.sql, defaultTimeZone: deps.config.timeZone, now: deps.now }),
         publish: createPublishService({ catalog, values, partitions, cache, registry: deps.registry, now: deps.now }),
         publishBodyLimit: deps.config.publishBodyLimit,
         registry: deps.registry,

@@ -51,6 +51,16 @@ describe('POST /query', () => {
     expect(result.coverage.observed).toBe(43)
   })
 
+  it('applies the limit per feature when several are asked', async () => {
+    const window = { since: iso(DAY0), until: iso(DAY0 + 47 * HOUR) }
+    const [depth, flow] = (await query({ featureIds: [DEPTH, BTC_FLOW], ...window, limit: 12 })).json()
+    expect(depth.points).toHaveLength(12)
+    expect(depth.truncated).toBe(true)
+    expect(depth.coverage.observed).toBe(43)
+    expect(flow.points).toHaveLength(2)
+    expect(flow.truncated).toBe(false)
+  })
+
   it('answers several features in the order asked', async () => {
     const results = (await query({ featureIds: [BTC_FLOW, DEPTH], since: iso(DAY0), until: iso(DAY0 + 9 * 24 * HOUR) })).json()
     expect(results.map((r: { featureId: string }) => r.featureId)).toEqual([BTC_FLOW, DEPTH])

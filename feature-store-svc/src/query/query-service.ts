@@ -1,25 +1,25 @@
 import { FeaturesNotFoundError } from '@lav/shared'
-import {
-  FREQUENCY_MS,
-  QUERY_DEFAULT_LIMIT,
-  type FeatureQueryResult,
-  type FeatureSpec,
-  type QueryBody,
-} from '@lav/shared/contracts'
+import { FREQUENCY_MS, QUERY_DEFAULT_LIMIT, type AggregatePoint, type Coverage, type FeatureSpec, type QueryBody } from '@lav/shared/contracts'
 import { DAY_MS, parseInstant } from '@lav/shared/time'
 import type { CatalogSnapshot } from '../registry/catalog-snapshot'
+import type { Database } from '../storage/database'
+import { rangeAsJson } from '../storage/points-json'
 import type { ValuesRepository } from '../storage/values-repository'
 import { computeCoverage } from './coverage'
-import { toFeaturePoint } from './point-view'
 
 export interface QueryDeps {
   catalog: Pick<CatalogSnapshot, 'findMany'>
-  values: Pick<ValuesRepository, 'range' | 'aggregate' | 'occupiedSlots'>
+  values: Pick<ValuesRepository, 'aggregate' | 'occupiedSlots'>
+  sql: Database
   defaultTimeZone: string
   now?: () => number
 }
 
-export type QueryFn = (body: QueryBody) => Promise<FeatureQueryResult[]>
+/** The answer as JSON text (`FeatureQueryResult[]`): raw points arrive from PostgreSQL already as JSON. */
+export type QueryFn = (body: QueryBody) => Promise<string>
+
+type Window = { ids: string[]; specs: Map<string, FeatureSpec>; since: number; until: number; at: number }
+type Part = { featureId: string; points: string; coverage: Coverage; truncated: boolean }
 
 export function createQueryService(deps: QueryDeps): QueryFn {
   const now = deps.now ?? Date.now
@@ -28,59 +28,49 @@ export function createQueryService(deps: QueryDeps): QueryFn {
     const specs = await deps.catalog.findMany(ids)
     const unknown = ids.filter((id) => !specs.has(id))
     if (unknown.length > 0) throw new FeaturesNotFoundError(unknown.join(', '))
-    const at = now()
-    const until = body.until ? (parseInstant(body.until) as number) : at
+    const until = body.until ? (parseInstant(body.until) as number) : now()
     const since = body.since ? (parseInstant(body.since) as number) : until - 30 * DAY_MS
-    const window = { ids, specs, since, until, at }
-    const [pointsById, slots] = await Promise.all([
-      body.agg ? aggregatePoints(deps, body, window) : rawPoints(deps, body.limit ?? QUERY_DEFAULT_LIMIT, window),
-      deps.values.occupiedSlots(
-        ids.flatMap((id) => {
-          const slotMs = FREQUENCY_MS[(specs.get(id) as FeatureSpec).frequency]
-          return slotMs ? [{ featureId: id, slotMs }] : []
-        }),
-        since,
-        until,
-      ),
-    ])
-    return ids.map((id) => {
-      const { points, truncated } = pointsById.get(id) ?? { points: [], truncated: false }
-      const slotMs = FREQUENCY_MS[(specs.get(id) as FeatureSpec).frequency]
-      return {
-        featureId: id,
-        since: new Date(since).toISOString(),
-        until: new Date(until).toISOString(),
-        agg: body.agg ?? null,
-        interval: body.interval ?? null,
-        points,
-        coverage: computeCoverage(since, until, slotMs, slots.get(id) ?? [], points.length),
-        truncated,
-      }
-    })
+    const window: Window = { ids, specs, since, until, at: now() }
+    const parts = body.agg ? await aggregateParts(deps, body, window) : await rawParts(deps, body.limit ?? QUERY_DEFAULT_LIMIT, window)
+    const head = (id: string) =>
+      `{"featureId":${JSON.stringify(id)},"since":"${new Date(since).toISOString()}","until":"${new Date(until).toISOString()}","agg":${JSON.stringify(body.agg ?? null)},"interval":${JSON.stringify(body.interval ?? null)}`
+    return `[${parts.map((p) => `${head(p.featureId)},"points":${p.points},"coverage":${JSON.stringify(p.coverage)},"truncated":${p.truncated}}`).join(',')}]`
   }
 }
 
-type Window = { ids: string[]; specs: Map<string, FeatureSpec>; since: number; until: number; at: number }
-type Points = Map<string, { points: FeatureQueryResult['points']; truncated: boolean }>
+const slotOf = (spec: FeatureSpec) => FREQUENCY_MS[spec.frequency]
 
-async function rawPoints(deps: QueryDeps, limit: number, w: Window): Promise<Points> {
-  // One row past the limit tells us whether the answer was cut.
-  const rows = await deps.values.range(w.ids, w.since, w.until, limit + 1)
-  const byId: Points = new Map(w.ids.map((id) => [id, { points: [], truncated: false }]))
-  for (const row of rows) {
-    const entry = byId.get(row.featureId) as { points: ReturnType<typeof toFeaturePoint>[]; truncated: boolean }
-    if (entry.points.length === limit) entry.truncated = true
-    else entry.points.push(toFeaturePoint(row, w.specs.get(row.featureId) as FeatureSpec, w.at))
-  }
-  return byId
+async function rawParts(deps: QueryDeps, limit: number, w: Window): Promise<Part[]> {
+  const requests = w.ids.map((id) => ({ featureId: id, ttlMs: (w.specs.get(id) as FeatureSpec).ttl_ms, slotMs: slotOf(w.specs.get(id) as FeatureSpec) }))
+  const results = await rangeAsJson(deps.sql, requests, w.since, w.until, limit, w.at)
+  // A cut answer's points do not cover the window: its coverage needs a scan of its own.
+  const cut = await occupied(deps, w, results.filter((r) => r.truncated).map((r) => r.featureId))
+  return results.map((r) => {
+    const spec = w.specs.get(r.featureId) as FeatureSpec
+    const slots = r.truncated ? (cut.get(r.featureId) ?? []) : r.slots
+    return { featureId: r.featureId, points: r.json, coverage: computeCoverage(w.since, w.until, slotOf(spec), slots, r.count), truncated: r.truncated }
+  })
 }
 
-async function aggregatePoints(deps: QueryDeps, body: QueryBody, w: Window): Promise<Points> {
+async function aggregateParts(deps: QueryDeps, body: QueryBody, w: Window): Promise<Part[]> {
   const tz = body.tz ?? deps.defaultTimeZone
-  const rows = await deps.values.aggregate(w.ids, w.since, w.until, body.agg as NonNullable<QueryBody['agg']>, body.interval ?? null, tz)
-  const byId = new Map(w.ids.map((id) => [id, { points: [] as { ts: string; value: number; count: number }[], truncated: false }]))
-  for (const row of rows) {
-    byId.get(row.featureId)?.points.push({ ts: new Date(row.bucket).toISOString(), value: row.value, count: row.count })
-  }
-  return byId
+  const [rows, slots] = await Promise.all([
+    deps.values.aggregate(w.ids, w.since, w.until, body.agg as NonNullable<QueryBody['agg']>, body.interval ?? null, tz),
+    occupied(deps, w, w.ids),
+  ])
+  const byId = new Map<string, AggregatePoint[]>(w.ids.map((id) => [id, []]))
+  for (const row of rows) byId.get(row.featureId)?.push({ ts: new Date(row.bucket).toISOString(), value: row.value, count: row.count })
+  return w.ids.map((id) => {
+    const points = byId.get(id) as AggregatePoint[]
+    const observed = points.reduce((sum, point) => sum + point.count, 0)
+    return { featureId: id, points: JSON.stringify(points), coverage: computeCoverage(w.since, w.until, slotOf(w.specs.get(id) as FeatureSpec), slots.get(id) ?? [], observed), truncated: false }
+  })
+}
+
+async function occupied(deps: QueryDeps, w: Window, ids: string[]): Promise<Map<string, number[]>> {
+  const slotted = ids.flatMap((id) => {
+    const slotMs = slotOf(w.specs.get(id) as FeatureSpec)
+    return slotMs ? [{ featureId: id, slotMs }] : []
+  })
+  return slotted.length > 0 ? deps.values.occupiedSlots(slotted, w.since, w.until) : new Map()
 }

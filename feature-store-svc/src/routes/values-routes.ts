@@ -45,10 +45,11 @@ export async function valuesRoutes(app: ZodApp, deps: ValuesRoutesDeps): Promise
   app.post('/query', {
     onRequest: app.requireScope('oracle.reader'),
     schema: { body: QueryBodySchema, response: { 200: z.array(FeatureQueryResultSchema) } },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const end = duration.startTimer({ endpoint: 'query' })
       try {
-        return await deps.query(request.body)
+        // Already JSON (built by PostgreSQL), so it skips the serializer; the schema documents it.
+        return reply.type('application/json; charset=utf-8').send((await deps.query(request.body)) as never)
       } finally {
         end()
       }

@@ -152,3 +152,32 @@ describe('mock adapter values', () => {
     })
   })
 })
+
+describe('mock adapter liquidity cycle', () => {
+  const daily = (id: string, days = 90) => Array.from({ length: days }, (_, d) => mockValue(specOf(id), NOW - d * DAY_MS))
+  const correlation = (a: number[], b: number[]) => {
+    const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length
+    const [ma, mb] = [mean(a), mean(b)]
+    const cov = a.reduce((sum, x, i) => sum + (x - ma) * ((b[i] as number) - mb), 0)
+    const sd = (xs: number[], m: number) => Math.sqrt(xs.reduce((sum, x) => sum + (x - m) ** 2, 0))
+    return cov / (sd(a, ma) * sd(b, mb))
+  }
+
+  it('moves the nine liquidity feeds together, TGA and RRP against the rest', () => {
+    const walcl = daily('macro/us/walcl_total_usd').map(Math.log)
+    for (const id of ['crypto/etf/btc_net_flow_usd', 'crypto/stables/mcap_total_usd_yoy', 'cex/agg/spot_depth_2pct_usd', 'dex/agg/active_liquidity_usd']) {
+      expect(correlation(walcl, daily(id)), id).toBeGreaterThan(0.5)
+    }
+    for (const id of ['macro/us/tga_balance_usd', 'macro/us/rrp_total_usd']) expect(correlation(walcl, daily(id)), id).toBeLessThan(-0.5)
+  })
+
+  it('takes 7-day ETF flow sums and stablecoin yoy through zero within 90 days', () => {
+    const flows = daily('crypto/etf/btc_net_flow_usd', 97).map((value, d) => value + (daily('crypto/etf/eth_net_flow_usd', 97)[d] as number))
+    const weekly = Array.from({ length: 90 }, (_, d) => flows.slice(d, d + 7).reduce((sum, value) => sum + value, 0))
+    expect(Math.min(...weekly)).toBeLessThan(0)
+    expect(Math.max(...weekly)).toBeGreaterThan(0)
+    const yoy = daily('crypto/stables/mcap_total_usd_yoy')
+    expect(Math.min(...yoy)).toBeLessThan(0)
+    expect(Math.max(...yoy)).toBeGreaterThan(0)
+  })
+})

@@ -17,6 +17,15 @@ const WAVES = [
   { periodMs: 17 * WEEK_MS, weight: 0.15 },
 ] as const
 const NOISE_WEIGHT = 0.05
+
+// The nine liquidity feeds (catalog tag "liquidity") share one slow cycle on top of a weaker wave
+// of their own, so the liquidity regime they feed turns verde, amarillo and rojo within any 90
+// days of demo history, whatever day "now" is. TGA and RRP drain liquidity: they move against it.
+const LIQUIDITY_TAG = 'liquidity'
+const LIQUIDITY_DRAINS = new Set(['macro/us/tga_balance_usd', 'macro/us/rrp_total_usd'])
+const LIQUIDITY_CYCLE = { periodMs: 45 * DAY_MS, weight: 0.75, maxLag: 0.03 } as const
+const LIQUIDITY_OWN_WAVE = { periodMs: 3 * WEEK_MS, weight: 0.2 } as const
+
 // Using 90% of the half-range keeps every value strictly inside expected_range.
 const RANGE_USE = 0.9
 const LEVEL_WITHOUT_RANGE = 100
@@ -45,16 +54,28 @@ function uniformFrom(text: string): number {
   return hash32(text) / 2 ** 32
 }
 
-/** The series' shape at `ts`, in [-1, 1]; depends only on the feature id and the instant. */
-function shapeAt(featureId: string, ts: number): number {
+/** sin over a period at `ts` shifted by `phase` (in periods). */
+function wave(ts: number, periodMs: number, phase: number): number {
+  // Reduce ts modulo the period first: sin of ~6,000 radians would lose digits.
+  const cycle = (((ts % periodMs) + periodMs) % periodMs) / periodMs
+  return Math.sin(2 * Math.PI * (cycle + phase))
+}
+
+/** The series' shape at `ts`, in [-1, 1]; depends only on the feature (id, tags) and the instant. */
+function shapeAt(spec: FeatureSpec, ts: number): number {
+  const noise = NOISE_WEIGHT * (2 * uniformFrom(`${spec.id}@${ts}`) - 1)
+  if (spec.tags.includes(LIQUIDITY_TAG)) {
+    const sign = LIQUIDITY_DRAINS.has(spec.id) ? -1 : 1
+    // A small lag per feed: the feeds agree on the cycle without moving in lockstep.
+    const lag = LIQUIDITY_CYCLE.maxLag * uniformFrom(`${spec.id}#lag`)
+    const own = LIQUIDITY_OWN_WAVE.weight * wave(ts, LIQUIDITY_OWN_WAVE.periodMs, uniformFrom(`${spec.id}#wave0`))
+    return sign * LIQUIDITY_CYCLE.weight * wave(ts, LIQUIDITY_CYCLE.periodMs, -lag) + own + noise
+  }
   let shape = 0
   WAVES.forEach(({ periodMs, weight }, index) => {
-    // Reduce ts modulo the period first: sin of ~6,000 radians would lose digits.
-    const cycle = (((ts % periodMs) + periodMs) % periodMs) / periodMs
-    const phase = uniformFrom(`${featureId}#wave${index}`)
-    shape += weight * Math.sin(2 * Math.PI * (cycle + phase))
+    shape += weight * wave(ts, periodMs, uniformFrom(`${spec.id}#wave${index}`))
   })
-  return shape + NOISE_WEIGHT * (2 * uniformFrom(`${featureId}@${ts}`) - 1)
+  return shape + noise
 }
 
 /** Net flows in USD whose range spans zero: centred on zero so that they take both signs. */
@@ -63,13 +84,13 @@ function isSignedFlow(spec: FeatureSpec, low: number, high: number): boolean {
 }
 
 /**
- * The mock value of `spec` at `ts`: a pure function of (feature id, ts), strictly inside
+ * The mock value of `spec` at `ts`: a pure function of (feature, ts), strictly inside
  * `quality.expected_range` (a positive level around 100 without one). Ranges spanning more
  * than a factor of ten move in log space, so a price range of 1e3–1e6 hovers near 3e4 rather
  * than half a million.
  */
 export function mockValue(spec: FeatureSpec, ts: number): number {
-  const shape = shapeAt(spec.id, ts)
+  const shape = shapeAt(spec, ts)
   const range = spec.quality?.expected_range
   if (!range) return LEVEL_WITHOUT_RANGE * (1 + 0.5 * shape)
   const [low, high] = range
