@@ -1,10 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { ChainableCommander, Redis } from 'ioredis'
 import { Counter, type Registry } from 'prom-client'
+import { pointJsonPrefix } from '../query/point-view'
 import type { ValueRow } from '../storage/values-repository'
 
+export interface CachedLatest {
+  ts: number
+  /** The point's JSON without its read-time fields (see pointJsonPrefix). */
+  prefix: string
+}
+
 export interface LatestCache {
-  get(featureId: string): Promise<ValueRow | undefined>
+  get(featureId: string): Promise<CachedLatest | undefined>
   /** Stores each row unless the cache already holds a newer point (greater ts, or same ts revised later). */
   offer(rows: ValueRow[]): Promise<void>
 }
@@ -58,9 +65,9 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
   return {
     async get(featureId) {
       try {
-        const payload = await redis.hget(keyPrefix + featureId, 'p')
-        lookups.inc({ result: payload ? 'hit' : 'miss' })
-        return payload ? (JSON.parse(payload) as ValueRow) : undefined
+        const [ts, prefix] = await redis.hmget(keyPrefix + featureId, 't', 'p')
+        lookups.inc({ result: prefix ? 'hit' : 'miss' })
+        return prefix && ts ? { ts: Number(ts), prefix } : undefined
       } catch (error) {
         lookups.inc({ result: 'error' })
         failed('get', error)
@@ -71,7 +78,7 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
       if (rows.length === 0) return
       try {
         const pipeline = redis.pipeline() as ChainableCommander & OfferCommand
-        for (const row of rows) pipeline.offerLatest(keyPrefix + row.featureId, row.ts, row.ingestedAtUs, JSON.stringify(row), ttlSeconds)
+        for (const row of rows) pipeline.offerLatest(keyPrefix + row.featureId, row.ts, row.ingestedAtUs, pointJsonPrefix(row), ttlSeconds)
         const results = await pipeline.exec()
         const firstError = results?.find(([error]) => error)?.[0]
         if (firstError) throw firstError

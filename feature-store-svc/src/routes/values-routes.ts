@@ -5,7 +5,6 @@ import {
   PublishBodySchema,
   PublishResultSchema,
   QueryBodySchema,
-  type LatestPoint,
 } from '@lav/shared/contracts'
 import { Histogram, type Registry } from 'prom-client'
 import { z } from 'zod'
@@ -13,7 +12,8 @@ import type { PublishFn } from '../publish/publish-service'
 import type { QueryFn } from '../query/query-service'
 
 export interface ValuesRoutesDeps {
-  latest: (featureId: string) => Promise<LatestPoint>
+  /** The LatestPoint as JSON text. */
+  latest: (featureId: string) => Promise<string>
   query: QueryFn
   publish: PublishFn
   publishBodyLimit: number
@@ -32,10 +32,11 @@ export async function valuesRoutes(app: ZodApp, deps: ValuesRoutesDeps): Promise
   app.get('/latest', {
     onRequest: app.requireScope('oracle.reader'),
     schema: { querystring: z.strictObject({ featureId: z.string().min(1).max(500) }), response: { 200: LatestPointSchema } },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const end = duration.startTimer({ endpoint: 'latest' })
       try {
-        return await deps.latest(request.query.featureId)
+        // Already JSON (kept as text in the cache), so it skips the serializer; the schema documents it.
+        return reply.type('application/json; charset=utf-8').send((await deps.latest(request.query.featureId)) as never)
       } finally {
         end()
       }

@@ -2,14 +2,20 @@ import postgres, { type Sql } from 'postgres'
 
 export type Database = Sql
 
-/** One pool per process; every session in UTC so day boundaries never depend on the server. */
+/**
+ * One pool per process; every session in UTC so day boundaries never depend on the server.
+ * Generic plans always: planning a 90-day read over 91 day partitions costs more than running
+ * it, and the prepared statements' generic plans prune partitions at execution time instead.
+ * (They do lock every partition per execution: keep max_locks_per_transaction above about three
+ * times the partition count times the pool size, see README.)
+ */
 export function createDatabase(url: string, max = 10, applicationName = 'feature-store-svc'): Database {
   return postgres(url, {
     max,
     connect_timeout: 5,
     idle_timeout: 30,
     onnotice: () => {},
-    connection: { TimeZone: 'UTC', application_name: applicationName },
+    connection: { TimeZone: 'UTC', application_name: applicationName, plan_cache_mode: 'force_generic_plan' },
     types: { bigint: postgres.BigInt },
   })
 }

@@ -31,7 +31,6 @@ export interface AggregateRow {
 export interface ValuesRepository {
   upsert(values: NewValue[]): Promise<number>
   latest(featureIds: string[]): Promise<ValueRow[]>
-  range(featureIds: string[], since: number, until: number, limit: number): Promise<ValueRow[]>
   aggregate(featureIds: string[], since: number, until: number, agg: Aggregate, interval: Interval | null, tz: string): Promise<AggregateRow[]>
   occupiedSlots(slots: { featureId: string; slotMs: number }[], since: number, until: number): Promise<Map<string, number[]>>
   countOutside(ranges: { featureId: string; low: number; high: number }[], since: number, until: number): Promise<Map<string, number>>
@@ -95,19 +94,6 @@ export function createValuesRepository(sql: Database): ValuesRepository {
           select ts, value, confidence, meta, evidence, ingested_at from features_values
           where feature_id = f.id order by ts desc limit 1
         ) as v`
-      return rows.map(toValueRow)
-    },
-    async range(featureIds, since, until, limit) {
-      const rows = await sql<RawRow[]>`
-        select f.id as feature_id, v.ts, v.value, v.confidence, v.meta, v.evidence,
-               (extract(epoch from v.ingested_at) * 1000000)::bigint::text as ingested_us
-        from unnest(${sql.array(featureIds)}::text[]) with ordinality as f(id, n)
-        cross join lateral (
-          select ts, value, confidence, meta, evidence, ingested_at from features_values
-          where feature_id = f.id and ts >= ${new Date(since)} and ts <= ${new Date(until)}
-          order by ts limit ${limit}
-        ) as v
-        order by f.n, v.ts`
       return rows.map(toValueRow)
     },
     aggregate: (featureIds, since, until, agg, interval, tz) => aggregateRows(sql, { featureIds, since, until, agg, interval, tz }),
