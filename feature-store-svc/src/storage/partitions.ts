@@ -33,9 +33,9 @@ export function createPartitionManager(sql: Database): PartitionManager {
   }
   return {
     async ensureForInstants(instants) {
-      const days: string[] = []
-      for (const ms of instants) days.push(utcDay(ms))
-      await ensureDays(days)
+      const dayNumbers = new Set<number>()
+      for (const ms of instants) dayNumbers.add(Math.floor(ms / DAY_MS))
+      await ensureDays([...dayNumbers].map((day) => utcDay(day * DAY_MS)))
     },
     ensureAhead(daysAhead, now = Date.now()) {
       const days = Array.from({ length: daysAhead + 1 }, (_, i) => utcDay(now + i * DAY_MS))

@@ -63,8 +63,7 @@ export function createValuesRepository(sql: Database): ValuesRepository {
   return {
     async upsert(values) {
       if (values.length === 0) return 0
-      // Sorted by key so concurrent overlapping batches lock rows in one order: no deadlock.
-      const sorted = [...values].sort((a, b) => (a.featureId < b.featureId ? -1 : a.featureId > b.featureId ? 1 : a.ts - b.ts))
+      const sorted = values
       const result = await sql`
         insert into features_values (feature_id, ts, value, confidence, meta, evidence, ingested_at)
         select feature_id, ts, value, confidence, meta, evidence, clock_timestamp()
@@ -76,6 +75,7 @@ export function createValuesRepository(sql: Database): ValuesRepository {
           ${sql.array(sorted.map((v) => json(v.meta)))}::jsonb[],
           ${sql.array(sorted.map((v) => json(v.evidence)))}::jsonb[]
         ) as incoming(feature_id, ts, value, confidence, meta, evidence)
+        -- rows in key order, so concurrent overlapping batches lock rows in one order: no deadlock
         order by feature_id, ts
         on conflict (feature_id, ts) do update set
           value = excluded.value, confidence = excluded.confidence, meta = excluded.meta,

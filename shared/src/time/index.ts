@@ -11,7 +11,10 @@ export function parseInstant(text: string): number | null {
 
 // Date.parse rolls 2025-02-30 over to March 2nd; a date that does not exist is an error here.
 function isRealCalendarDate(text: string): boolean {
-  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number]
+  const day = Number(text.slice(8, 10))
+  if (day <= 28) return true // every month has these days; the common case costs nothing more
+  const year = Number(text.slice(0, 4))
+  const month = Number(text.slice(5, 7))
   const date = new Date(Date.UTC(year, month - 1, day))
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
 }
