@@ -1,6 +1,7 @@
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { HOUR_MS } from '@lav/shared/time'
+import { benchGateway } from './gateway.bench'
 import { benchLatest } from './latest.bench'
 import { benchPublish } from './publish.bench'
 import { benchQuery, HOURLY_QUERY_FEATURE, queryWindow, seedQueryData } from './query.bench'
@@ -29,10 +30,12 @@ async function runBenches(stack: Stack) {
   const seeded = await seedQueryData(stack, catalog, window)
   step(`latest: GET /latest?featureId=${HOURLY_QUERY_FEATURE}`)
   const latest = await benchLatest(stack, HOURLY_QUERY_FEATURE)
+  step('gateway: GET /latest through the gateway vs straight to the service')
+  const gateway = await benchGateway(stack, HOURLY_QUERY_FEATURE)
   step('query: POST /query, daily feeds then the hourly feature')
   const query = await benchQuery(stack, catalog, window, seeded)
   return {
-    rows: [...published.rows, ...latest.rows, ...query.rows],
+    rows: [...published.rows, ...latest.rows, ...gateway.rows, ...query.rows],
     details: { publish: published.details, droppedPartitions: dropped, seededQueryPoints: seeded, latest: latest.details, query: query.details },
   }
 }

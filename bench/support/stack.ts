@@ -13,6 +13,8 @@ const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url))
 
 export interface Stack {
   serviceUrl: string
+  /** The gateway in front of the service (rate limit set out of reach, so it never answers 429). */
+  gatewayUrl: string
   bareUrl: string
   token: string
   /** The bench's own connection to the bench database, for the raw baseline and set-up. */
@@ -39,6 +41,8 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
     const secret = randomBytes(32).toString('hex')
     const [service, bare] = await startChildren(database, redis, secret)
     undo.push(service.stop, bare.stop)
+    const gateway = await startGateway(service.url, redis, secret)
+    undo.push(gateway.stop)
     const sql = postgres(database.url, { max: 1, onnotice: () => {}, connection: { TimeZone: 'UTC', application_name: 'bench' } })
     undo.push(() => sql.end({ timeout: 5 }))
     const token = createTokenSigner({ algorithm: 'HS256', secret, issuer: 'lav-oracle', audience: 'lav-api' })({
@@ -46,7 +50,7 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
       scope: 'oracle.reader oracle.publisher',
       ttl: '1h',
     })
-    return { serviceUrl: service.url, bareUrl: bare.url, token, sql, stop }
+    return { serviceUrl: service.url, gatewayUrl: gateway.url, bareUrl: bare.url, token, sql, stop }
   } catch (error) {
     await stop()
     throw error
@@ -81,6 +85,28 @@ async function startChildren(database: BenchDatabase, redis: BenchRedis, secret:
     throw error
   }
   return children
+}
+
+async function startGateway(serviceUrl: string, redis: BenchRedis, secret: string): Promise<Child> {
+  const port = await freePort()
+  const gateway = startServiceProcess('gateway', 'gateway/src/server.ts', {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: String(port),
+    FEATURE_STORE_URL: serviceUrl,
+    REDIS_URL: redis.url,
+    FEATURE_API_RATE_LIMIT_RPM: String(1_000_000_000),
+    JWT_SECRET: secret,
+    LOG_LEVEL: 'warn',
+  })
+  const child = { ...gateway, url: `http://127.0.0.1:${port}` }
+  // /healthz, not /readyz: readiness also asks liquidity-svc, which this bench does not run.
+  await Promise.race([waitFor(() => httpOk(`${child.url}/healthz`), 60_000, 'gateway /healthz'), exited(child)]).catch(async (error) => {
+    await child.stop()
+    throw error
+  })
+  return child
 }
 
 /** Rejects when the child dies before it is ready, so a bad start fails now, not after the timeout. */
