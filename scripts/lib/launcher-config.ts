@@ -9,6 +9,7 @@ const LauncherEnvSchema = z.object({
   LAV_EMBEDDED_REDIS_PORT: envPort(6380),
   FEATURE_STORE_PORT: envPort(8081),
   GATEWAY_PORT: envPort(8080),
+  LIQUIDITY_PORT: envPort(8082),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
   // warn by default: the launcher's terminal is for the welcome block, not every access log line

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
-export const RegimeStateSchema = z.enum(['verde', 'amarillo', 'rojo'])
+export const REGIME_STATES = ['verde', 'amarillo', 'rojo'] as const
+export const RegimeStateSchema = z.enum(REGIME_STATES)
 export type RegimeState = z.infer<typeof RegimeStateSchema>
 
 export const RegimeSignalSchema = z.object({
