@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { HOUR_MS } from '@lav/shared/time'
 import { benchGateway } from './gateway.bench'
 import { benchLatest } from './latest.bench'
+import { runLiquidityBench } from './liquidity.bench'
 import { benchPublish } from './publish.bench'
 import { benchQuery, HOURLY_QUERY_FEATURE, queryWindow, seedQueryData } from './query.bench'
 import { loadCatalog } from './support/dataset'
@@ -63,6 +64,10 @@ async function main(): Promise<void> {
   try {
     const [server] = await stack.sql<{ version: string }[]>`select version()`
     const { rows, details } = await runBenches(stack)
+    // The liquidity bench brings its own stack (store, liquidity-svc, bare server) and data.
+    await stack.stop()
+    step('liquidity: compute alone, cold and cached /regime/latest, 366-day history')
+    rows.push(...(await runLiquidityBench()))
     printTable(rows)
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: server?.version }
     writeJson(RESULTS_PATH, { startedAt: new Date(startedAt).toISOString(), seconds: (Date.now() - startedAt) / 1000, machine, rows, details })

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path'
 import postgres from 'postgres'
 import { createTokenSigner, toAuthConfig, AuthConfigSchema, loadConfig } from '@lav/shared'
 import { resolveJwtSecret } from './lib/dev-secret'
-import { runDemoBackfill } from './lib/demo-backfill'
+import { runDemoBackfill, startDemoFeed } from './lib/demo-backfill'
 import { startEmbeddedPostgres } from './lib/embedded-postgres'
 import { startEmbeddedRedis } from './lib/embedded-redis'
 import { loadLauncherConfig, type LauncherConfig } from './lib/launcher-config'
@@ -54,7 +54,7 @@ function printWelcome(gatewayUrl: string, token: string): void {
     `  ${token}`,
     '',
     '  try:',
-    `  curl -s -H "Authorization: Bearer ${token}" "${gatewayUrl}/api/features/v1/latest?featureId=cex/agg/spot_depth_2pct_usd"`,
+    `  curl -s -H "Authorization: Bearer ${token}" "${gatewayUrl}/api/liquidity/v1/regime/latest"`,
     '',
     '  Ctrl-C stops everything.',
     '',
@@ -77,6 +77,8 @@ async function main(): Promise<void> {
     FEATURE_STORE_PORT: String(config.FEATURE_STORE_PORT),
     FEATURE_STORE_URL: storeUrl,
     GATEWAY_PORT: String(config.GATEWAY_PORT),
+    LIQUIDITY_PORT: String(config.LIQUIDITY_PORT),
+    LIQUIDITY_URL: `http://127.0.0.1:${config.LIQUIDITY_PORT}`,
   }
   const store = await launchService({ name: 'feature-store', entry: 'feature-store-svc/src/server.ts', port: config.FEATURE_STORE_PORT, readyPath: '/readyz' }, env)
   running.push(store)
@@ -88,7 +90,15 @@ async function main(): Promise<void> {
     const totals = await runDemoBackfill({ baseUrl: storeUrl, token: signer({ sub: 'demo-backfill', scope: 'oracle.publisher', ttl: '1h' }), days: config.LAV_DEMO_DAYS })
     log(`backfilled ${totals.points} points for ${totals.features} features (${totals.rejected} rejected)`)
   }
-  const gateway = await launchService({ name: 'gateway', entry: 'gateway/src/server.ts', port: config.GATEWAY_PORT, readyPath: '/healthz' }, env)
+  if (config.LAV_DEMO) {
+    const feed = await startDemoFeed({ baseUrl: storeUrl, tokenProvider: () => signer({ sub: 'demo-feed', scope: 'oracle.publisher', ttl: '1h' }), speed: config.LAV_DEMO_SPEED, log })
+    running.push({ name: 'demo feed', stop: async () => feed.stop() })
+    log(`demo feed: live mock points on each feature's frequency${config.LAV_DEMO_SPEED > 1 ? `, ${config.LAV_DEMO_SPEED}× faster` : ''}`)
+  }
+  const liquidity = await launchService({ name: 'liquidity', entry: 'liquidity-svc/src/server.ts', port: config.LIQUIDITY_PORT, readyPath: '/readyz' }, env)
+  running.push(liquidity)
+  liquidity.exited.catch((error) => void shutdown(error.message, 1))
+  const gateway = await launchService({ name: 'gateway', entry: 'gateway/src/server.ts', port: config.GATEWAY_PORT, readyPath: '/readyz' }, env)
   running.push(gateway)
   gateway.exited.catch((error) => void shutdown(error.message, 1))
   printWelcome(gateway.url, signer({ sub: 'dev', scope: 'oracle.reader oracle.publisher', ttl: '12h' }))
@@ -105,8 +115,10 @@ async function shutdown(reason: string, code = 0): Promise<void> {
   process.exit(code)
 }
 
-process.once('SIGINT', () => void shutdown('SIGINT'))
-process.once('SIGTERM', () => void shutdown('SIGTERM'))
+// `on`, not `once`: Ctrl-C reaches the launcher twice (from the terminal and relayed by tsx), and a
+// second signal without a listener would kill it before its children are stopped.
+process.on('SIGINT', () => void shutdown('SIGINT'))
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
 main().catch((error) => {
   console.error(`[launcher] ${error instanceof Error ? error.message : String(error)}`)
   void shutdown('start failed', 1)

@@ -2,6 +2,7 @@ import { createFeatureStoreClient } from '@lav/shared/sdk'
 import { backfill, type BackfillTotals } from '../../feature-store-svc/src/ingest/backfill'
 import { createMockAdapter } from '../../feature-store-svc/src/ingest/adapters/mock-adapter'
 import { createResilientLoader } from '../../feature-store-svc/src/ingest/resilient-loader'
+import { createDemoFeed } from '../../feature-store-svc/src/ingest/demo-feed'
 
 export interface DemoBackfillOptions {
   baseUrl: string
@@ -26,4 +27,17 @@ export async function runDemoBackfill({ baseUrl, token, days, log }: DemoBackfil
     now: Date.now(),
     log: log ? { info: (details, message) => log(`${message} ${JSON.stringify(details)}`) } : undefined,
   })
+}
+
+/** Live mock points from now on, each feature on its frequency (or `speed` times faster). */
+export async function startDemoFeed({ baseUrl, tokenProvider, speed, log }: { baseUrl: string; tokenProvider: () => string; speed: number; log: (message: string) => void }) {
+  const client = createFeatureStoreClient({ baseUrl, tokenProvider, timeoutMs: 30_000, userAgent: 'lav-demo-feed' })
+  const feed = createDemoFeed({
+    specs: await client.catalog(),
+    publish: (points) => client.publish(points, { retryPublish: true }),
+    speed,
+    onError: (error) => log(`demo feed: publish failed, will retry on the next tick: ${(error as Error).message}`),
+  })
+  feed.start()
+  return feed
 }

@@ -5,6 +5,8 @@ const LauncherEnvSchema = z.object({
   LAV_DATA_DIR: z.string().default('.data'),
   LAV_DEMO: envBoolean(true),
   LAV_DEMO_DAYS: envPositiveInt(120),
+  // 1: each mock feature gets a point on its own frequency; N: N points per period (a livelier demo).
+  LAV_DEMO_SPEED: envPositiveInt(1),
   LAV_EMBEDDED_PG_PORT: envPort(5433),
   LAV_EMBEDDED_REDIS_PORT: envPort(6380),
   FEATURE_STORE_PORT: envPort(8081),
