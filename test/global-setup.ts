@@ -3,12 +3,15 @@ import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import type { TestProject } from 'vitest/node'
 import { freePort, redisAnswers, redisServerOnPath, startRedisServer, type RedisServerHandle } from './support/redis-server'
+import { startS3Server } from './support/s3-server'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseAdminUrl: string
     redisUrl: string
     testRunId: string
+    /** S3_ENDPOINT, else an s3rver of this run (credentials: S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else s3rver's). */
+    s3Endpoint: string
   }
 }
 
@@ -47,6 +50,13 @@ async function resolveRedis(): Promise<string> {
   return server.url
 }
 
+async function resolveS3(): Promise<string> {
+  if (process.env.S3_ENDPOINT) return process.env.S3_ENDPOINT
+  const server = await startS3Server()
+  cleanups.push(server.remove)
+  return server.endpoint
+}
+
 async function dropRunDatabases(adminUrl: string, runId: string): Promise<void> {
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} })
   try {
@@ -62,6 +72,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const adminUrl = process.env.DATABASE_URL ?? (await startEmbeddedPostgres())
   project.provide('databaseAdminUrl', adminUrl)
   project.provide('redisUrl', await resolveRedis())
+  project.provide('s3Endpoint', await resolveS3())
   project.provide('testRunId', runId)
   return async () => {
     await dropRunDatabases(adminUrl, runId)

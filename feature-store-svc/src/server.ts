@@ -1,3 +1,4 @@
+import { exitOnStartFailure, runService } from '@lav/shared'
 import { Registry } from 'prom-client'
 import { buildApp } from './app'
 import { createCacheRedis } from './cache/redis-client'
@@ -25,23 +26,15 @@ async function main(): Promise<void> {
   }, DAY_MS / 4)
   daily.unref()
 
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down')
-    clearInterval(daily)
-    await app.close()
-    redis?.disconnect()
-    await sql.end({ timeout: 5 })
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void shutdown('SIGINT'))
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
-  await app.listen({ host: config.host, port: config.port })
+  await runService(app, {
+    host: config.host,
+    port: config.port,
+    onClose: async () => {
+      clearInterval(daily)
+      redis?.disconnect()
+      await sql.end({ timeout: 5 })
+    },
+  })
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error)
-  process.exit(1)
-})
+main().catch(exitOnStartFailure)

@@ -1,3 +1,4 @@
+import { exitOnStartFailure, runService } from '@lav/shared'
 import { Registry } from 'prom-client'
 import { buildGateway } from './app'
 import { loadGatewayConfig } from './config'
@@ -10,21 +11,7 @@ async function main(): Promise<void> {
   const app = await buildGateway({ config, redis, registry: new Registry(), logger: { level: config.logLevel } })
   if (!redis) app.log.warn('REDIS_URL is not set: rate limits are kept in memory, per gateway process')
 
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down')
-    await app.close()
-    redis?.disconnect()
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void shutdown('SIGINT'))
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
-  await app.listen({ host: config.host, port: config.port })
+  await runService(app, { host: config.host, port: config.port, onClose: () => redis?.disconnect() })
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error)
-  process.exit(1)
-})
+main().catch(exitOnStartFailure)

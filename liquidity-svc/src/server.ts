@@ -1,4 +1,5 @@
 import { createFeatureStoreClient } from '@lav/shared/sdk'
+import { exitOnStartFailure, runService } from '@lav/shared'
 import { Registry } from 'prom-client'
 import { buildApp } from './app'
 import { loadLiquidityConfig } from './config'
@@ -18,20 +19,7 @@ async function main(): Promise<void> {
   })
   const app = await buildApp({ config, featureStore, feeds, registry: new Registry(), logger: { level: config.logLevel } })
 
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down')
-    await app.close()
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void shutdown('SIGINT'))
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
-  await app.listen({ host: config.host, port: config.port })
+  await runService(app, { host: config.host, port: config.port })
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error)
-  process.exit(1)
-})
+main().catch(exitOnStartFailure)

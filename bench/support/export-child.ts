@@ -1,0 +1,96 @@
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { DAY_MS, MINUTE_MS } from '@lav/shared/time'
+import { loadExportWorkerConfig } from '../../export-worker/src/config'
+import { runExportCycle } from '../../export-worker/src/export/export-cycle'
+import { createParquetFileBuilder } from '../../export-worker/src/export/parquet-file'
+import type { ExportRow } from '../../export-worker/src/export/window-rows'
+import { jobDeps, openRuntime } from '../../export-worker/src/runtime'
+import { loadCatalog, valueAt, type BenchFeature } from './dataset'
+
+// The child processes of bench/export.bench.ts. A module of their own so a child loads only what
+// the worker loads (not the bench's S3 server), and its peak RSS is the worker's.
+export const CHILD_ENTRY = fileURLToPath(import.meta.url)
+export const FEATURES = 20
+export const POINTS_PER_FEATURE = 50_000
+export const STEP_MS = MINUTE_MS
+export const ROWS = FEATURES * POINTS_PER_FEATURE
+
+/** What each child reports on its last line of output. */
+export interface ChildReport {
+  rows: number
+  files: number
+  seconds: number
+  maxRssMb: number
+}
+
+/** The rows both children handle: the first 20 catalog features, one point a minute up to `endMs`. */
+export interface Dataset {
+  features: BenchFeature[]
+  endMs: number
+  ingestedMs: number
+}
+
+export const benchFeatures = (): BenchFeature[] => [...loadCatalog().values()].slice(0, FEATURES)
+
+/** One feature's rows, ascending by ts as the export reads them. */
+export function featureRows(data: Dataset, feature: BenchFeature): ExportRow[] {
+  return Array.from({ length: POINTS_PER_FEATURE }, (_, i): ExportRow => {
+    const step = POINTS_PER_FEATURE - 1 - i
+    return [feature.id, data.endMs - step * STEP_MS, valueAt(feature, step), 1, data.ingestedMs, null, null]
+  })
+}
+
+const report = (rows: number, files: number, seconds: number): ChildReport => ({ rows, files, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })
+
+/** The worker's own code and configuration (from the environment): one export cycle, timed inside. */
+async function exportChild(): Promise<ChildReport> {
+  const config = loadExportWorkerConfig(process.env)
+  const runtime = await openRuntime(config)
+  try {
+    const started = performance.now()
+    const result = await runExportCycle(jobDeps(config, runtime).exportDeps, { onBusy: 'wait' })
+    return report(result.rows, result.files, (performance.now() - started) / 1000)
+  } finally {
+    await runtime.close()
+  }
+}
+
+/**
+ * The same rows into the same (feature, day) files with the same builder, from memory. Each
+ * file's rows are made before its clock starts, so only Arrow + parquet-wasm is timed.
+ */
+async function encodeChild(data: Dataset): Promise<ChildReport> {
+  let seconds = 0
+  let files = 0
+  for (const feature of data.features) {
+    const all = featureRows(data, feature)
+    for (let start = 0; start < all.length; files++) {
+      const day = Math.floor(all[start]![1] / DAY_MS)
+      let end = start
+      while (end < all.length && Math.floor(all[end]![1] / DAY_MS) === day) end++
+      const group = all.slice(start, end)
+      const started = performance.now()
+      const builder = createParquetFileBuilder(feature.id)
+      for (const row of group) builder.push(row)
+      builder.encode()
+      seconds += (performance.now() - started) / 1000
+      start = end
+    }
+  }
+  return report(data.features.length * POINTS_PER_FEATURE, files, seconds)
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  const data: Dataset = { features: benchFeatures(), endMs: Number(process.env.BENCH_END_MS), ingestedMs: Number(process.env.BENCH_INGESTED_MS) }
+  const work = process.argv[2] === '--encode' ? encodeChild(data) : exportChild()
+  work.then(
+    (result) => {
+      console.log(JSON.stringify(result))
+      process.exit(0)
+    },
+    (error) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error)
+      process.exit(1)
+    },
+  )
+}

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util'
+import { loadExportWorkerConfig } from '../config'
+import type { ExportCycleResult } from '../export/export-cycle'
+import { runExportCycle } from '../export/export-cycle'
+import { jobDeps, openRuntime } from '../runtime'
+
+const USAGE = `usage: npm run export -- --once
+
+Runs one export cycle in the foreground with the worker's code: every closed 15-minute window of
+ingested_at after the watermark goes to Parquet in S3, then the watermark moves. Waits if the
+worker is exporting at that moment. Configuration: the worker's environment (DATABASE_URL,
+FEATURE_STORE_EXPORT_S3_URI, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, ...).`
+
+function print(result: ExportCycleResult, bucket: string, prefix: string): void {
+  for (const window of result.windows) {
+    console.log(`window ${new Date(window.start).toISOString()} .. ${new Date(window.end).toISOString()}: ${window.files.length} files, ${window.rows} rows`)
+    for (const file of window.files) console.log(`  s3://${bucket}/${prefix}${file.key}  ${file.rows} rows  ${file.bytes} bytes`)
+  }
+  const watermark = result.watermark === null ? 'none' : new Date(result.watermark).toISOString()
+  console.log(`exported ${result.windows.length} windows, ${result.files} files, ${result.rows} rows; watermark ${watermark}`)
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { once: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+  if (values.help || !values.once) {
+    console.log(USAGE)
+    return values.help ? 0 : 2
+  }
+  const config = loadExportWorkerConfig(process.env)
+  const runtime = await openRuntime(config)
+  try {
+    const { exportDeps } = jobDeps(config, runtime)
+    print(await runExportCycle(exportDeps, { onBusy: 'wait' }), config.s3.bucket, config.s3.prefix)
+    return 0
+  } finally {
+    await runtime.close()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`export failed: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,102 @@
+import { DAY_MS } from '@lav/shared/time'
+import type { Database } from '../../../feature-store-svc/src/storage/database'
+import { utcDay } from '../../../feature-store-svc/src/storage/partitions'
+import type { ObjectStore } from '../s3/object-store'
+import { buildManifest, sha256, type ExportedFile } from './manifest'
+import { createParquetFileBuilder, type ParquetFileBuilder } from './parquet-file'
+import { createTaskPool } from './task-pool'
+import { partitionDays, windowRows } from './window-rows'
+import { partKey, type ExportWindow } from './windows'
+
+const PARQUET_TYPE = 'application/vnd.apache.parquet'
+
+export interface WindowExportDeps {
+  sql: Database
+  objects: Pick<ObjectStore, 'put' | 'confirm'>
+  maxRowsPerFile: number
+  uploadConcurrency: number
+  /** Rows per cursor fetch. */
+  cursorRows?: number
+}
+
+export interface WindowReport {
+  start: number
+  end: number
+  rows: number
+  bytes: number
+  /** Sorted by key. */
+  files: ExportedFile[]
+  /** Null for a window that turned out empty (its rows were revised into a later window). */
+  manifestKey: string | null
+}
+
+interface OpenFile {
+  builder: ParquetFileBuilder
+  dayIndex: number
+  sequence: number
+}
+
+/**
+ * Writes one window: each (feature, UTC day of ts) group of its rows becomes a Parquet file,
+ * uploaded and confirmed by HEAD while the cursor reads on; then the manifest, confirmed too.
+ * Returns only when every object is confirmed: the caller may then move the watermark.
+ */
+export async function exportWindow(deps: WindowExportDeps, window: ExportWindow): Promise<WindowReport> {
+  const pool = createTaskPool(deps.uploadConcurrency)
+  const files: ExportedFile[] = []
+  let open: OpenFile | undefined
+
+  const ship = async (file: OpenFile) => {
+    const body = file.builder.encode()
+    const dt = utcDay(file.dayIndex * DAY_MS)
+    const exported: ExportedFile = {
+      key: partKey(file.builder.featureId, dt, window, file.sequence),
+      featureId: file.builder.featureId,
+      dt,
+      rows: file.builder.rows,
+      bytes: body.length,
+      sha256: sha256(body),
+    }
+    await pool.add(async () => {
+      await deps.objects.put(exported.key, body, { contentType: PARQUET_TYPE, metadata: { sha256: exported.sha256, rows: String(exported.rows) } })
+      await deps.objects.confirm(exported.key, exported)
+      files.push(exported)
+    })
+  }
+
+  try {
+    const days = await partitionDays(deps.sql)
+    const batches = days ? windowRows(deps.sql, window, days, deps.cursorRows ?? 10_000) : []
+    for await (const batch of batches) {
+      for (const row of batch) {
+        const [featureId, tsMs] = row
+        const dayIndex = Math.floor(tsMs / DAY_MS)
+        let target = open
+        const sameGroup = target?.builder.featureId === featureId && target.dayIndex === dayIndex
+        if (!target || !sameGroup || target.builder.rows >= deps.maxRowsPerFile) {
+          const sequence = target && sameGroup ? target.sequence + 1 : 0
+          if (target) await ship(target)
+          target = open = { builder: createParquetFileBuilder(featureId), dayIndex, sequence }
+        }
+        target.builder.push(row)
+      }
+    }
+    if (open) await ship(open)
+    await pool.drain()
+  } catch (error) {
+    // In-flight uploads settle before the failure is reported, so none lands after a retry began.
+    await pool.drain().catch(() => {})
+    throw error
+  }
+  return finishWindow(deps, window, files)
+}
+
+async function finishWindow(deps: WindowExportDeps, window: ExportWindow, files: ExportedFile[]): Promise<WindowReport> {
+  const rows = files.reduce((sum, file) => sum + file.rows, 0)
+  const bytes = files.reduce((sum, file) => sum + file.bytes, 0)
+  if (files.length === 0) return { ...window, rows, bytes, files, manifestKey: null }
+  const manifest = buildManifest(window, files)
+  await deps.objects.put(manifest.key, manifest.body, { contentType: 'application/json', metadata: { sha256: manifest.sha256 } })
+  await deps.objects.confirm(manifest.key, { bytes: manifest.body.length, sha256: manifest.sha256 })
+  return { ...window, rows, bytes: bytes + manifest.body.length, files: manifest.files, manifestKey: manifest.key }
+}

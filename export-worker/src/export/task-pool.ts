@@ -1,0 +1,37 @@
+export interface TaskPool {
+  /** Starts `task` once fewer than `limit` run; rethrows the first failure of any task. */
+  add(task: () => Promise<void>): Promise<void>
+  /** Waits for every task; rethrows the first failure. */
+  drain(): Promise<void>
+}
+
+/**
+ * Bounded concurrency with backpressure: the caller (the cursor loop) waits while `limit` tasks
+ * run, so encoded files never pile up in memory faster than S3 takes them.
+ */
+export function createTaskPool(limit: number): TaskPool {
+  const running = new Set<Promise<void>>()
+  let failure: { error: unknown } | undefined
+  const check = () => {
+    if (failure) throw failure.error
+  }
+  return {
+    async add(task) {
+      check()
+      while (running.size >= limit) {
+        await Promise.race(running)
+        check()
+      }
+      const settled: Promise<void> = task()
+        .catch((error: unknown) => {
+          failure ??= { error }
+        })
+        .finally(() => running.delete(settled))
+      running.add(settled)
+    },
+    async drain() {
+      await Promise.all(running)
+      check()
+    },
+  }
+}

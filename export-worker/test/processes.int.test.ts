@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { Queue } from 'bullmq'
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { freePort } from '../../test/support/redis-server'
+import { S3RVER_CREDENTIALS } from '../../test/support/s3-server'
+import { createProducerRedis } from '../src/queue/redis-connections'
+import { alignDown, WINDOW_MS } from '../src/export/windows'
+import { byKey, DEPTH, point, startExportHarness, WALCL, type ExportHarness } from './harness'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const CLI = 'export-worker/src/cli/export-once.ts'
+const SERVER = 'export-worker/src/server.ts'
+let h: ExportHarness
+
+beforeEach(async () => {
+  h = await startExportHarness()
+  // Two windows back by the real clock: the child processes close windows by the database's clock.
+  const at = alignDown(Date.now()) - 2 * WINDOW_MS + 60_000
+  const ts = new Date(at - 86_400_000).toISOString()
+  await h.publishAt(at, [point(WALCL, ts, 5e12), point(DEPTH, ts, 1e9)])
+})
+afterEach(async () => {
+  await h.close()
+})
+
+function workerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATABASE_URL: h.store.database.url,
+    FEATURE_STORE_EXPORT_S3_URI: `s3://${h.bucket}`,
+    S3_ENDPOINT: inject('s3Endpoint'),
+    S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID ?? S3RVER_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY ?? S3RVER_CREDENTIALS.secretAccessKey,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  }
+}
+
+function run(entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()))
+  child.stderr.on('data', (data: Buffer) => (output += data.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return Object.assign(child, { output: () => output, exited })
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined)
+    if (value !== undefined) return value
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+describe('npm run export -- --once', () => {
+  it('exports the closed windows, prints files, rows and windows, and exits 0', async () => {
+    const cli = run(CLI, ['--once'], workerEnv())
+    expect(await cli.exited, cli.output()).toBe(0)
+    expect(cli.output()).toMatch(/exported 1 windows, 2 files, 2 rows; watermark \d{4}-/)
+    expect(cli.output()).toContain(`s3://${h.bucket}/${WALCL}/dt=`)
+    expect((await h.readExported()).sort(byKey)).toEqual(await h.pgRows())
+
+    const again = run(CLI, ['--once'], workerEnv())
+    expect(await again.exited).toBe(0)
+    expect(again.output()).toMatch(/exported 0 windows, 0 files, 0 rows/)
+  })
+
+  it('exits non-zero with the usage without --once, and names a bad variable', async () => {
+    const usage = run(CLI, [], workerEnv())
+    expect(await usage.exited).toBe(2)
+    expect(usage.output()).toContain('usage: npm run export -- --once')
+    const bad = run(CLI, ['--once'], workerEnv({ FEATURE_STORE_PARQUET_BATCH_CRON: 'every quarter hour' }))
+    expect(await bad.exited).toBe(1)
+    expect(bad.output()).toMatch(/FEATURE_STORE_PARQUET_BATCH_CRON/)
+  })
+})
+
+describe('the worker process', () => {
+  async function startServer(extra: Record<string, string>) {
+    const port = await freePort()
+    const server = run(SERVER, [], workerEnv({ EXPORT_WORKER_PORT: String(port), ...extra }))
+    const base = `http://127.0.0.1:${port}`
+    await until(async () => ((await fetch(`${base}/readyz`)).ok ? true : undefined), '/readyz')
+    // Exports at start: the in-process timer runs at once, BullMQ gets a startup job.
+    await until(async () => ((await h.watermark()) !== null && (await h.parquetKeys()).length === 2 ? true : undefined), 'the startup export')
+    expect((await h.readExported()).sort(byKey)).toEqual(await h.pgRows())
+    const metrics = await until(async () => {
+      const text = await (await fetch(`${base}/metrics`)).text()
+      return text.includes('export_rows_total 2') ? text : undefined
+    }, 'export_rows_total 2')
+    expect(metrics).toMatch(/export_lag_seconds \d/)
+    server.kill('SIGTERM')
+    expect(await server.exited, server.output()).toBe(0)
+  }
+
+  it('without REDIS_URL runs the export on its in-process timer (degraded mode) and stops cleanly', async () => {
+    await startServer({})
+  })
+
+  it('with Redis runs the export through BullMQ and stops cleanly', async () => {
+    const prefix = `test-${randomUUID()}`
+    const redis = createProducerRedis(inject('redisUrl'))
+    try {
+      await startServer({ REDIS_URL: inject('redisUrl'), EXPORT_QUEUE_PREFIX: prefix })
+      const queue = new Queue('lav-export', { connection: redis, prefix })
+      expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['parquet-export', 'retention'])
+      await queue.obliterate({ force: true })
+      await queue.close()
+    } finally {
+      redis.disconnect()
+    }
+  })
+})
