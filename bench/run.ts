@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { HOUR_MS } from '@lav/shared/time'
 import { benchGateway } from './gateway.bench'
 import { benchLatest } from './latest.bench'
+import { runExportBench } from './export.bench'
 import { runLiquidityBench } from './liquidity.bench'
 import { benchPublish } from './publish.bench'
 import { benchQuery, HOURLY_QUERY_FEATURE, queryWindow, seedQueryData } from './query.bench'
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
     await stack.stop()
     step('liquidity: compute alone, cold and cached /regime/latest, 366-day history')
     rows.push(...(await runLiquidityBench()))
+    step('export: 1,000,000 rows PostgreSQL → Parquet → S3 vs parquet-wasm encoding alone')
+    rows.push(...(await runExportBench()))
     printTable(rows)
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: server?.version }
     writeJson(RESULTS_PATH, { startedAt: new Date(startedAt).toISOString(), seconds: (Date.now() - startedAt) / 1000, machine, rows, details })

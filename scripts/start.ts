@@ -6,6 +6,8 @@ import { runDemoBackfill, startDemoFeed } from './lib/demo-backfill'
 import { startEmbeddedPostgres } from './lib/embedded-postgres'
 import { startEmbeddedRedis } from './lib/embedded-redis'
 import { loadLauncherConfig, type LauncherConfig } from './lib/launcher-config'
+import { EXPORT_WORKER_NODE_OPTIONS } from '../export-worker/src/launch'
+import { startEmbeddedS3 } from './lib/embedded-s3'
 import { launchService } from './lib/stack-services'
 
 type Stop = { name: string; stop: () => Promise<void> }
@@ -28,10 +30,17 @@ async function startStorage(config: LauncherConfig, dataDir: string) {
       running.push({ name: 'redis', stop: redis.stop })
       redisUrl = redis.url
     } else {
-      log('DEGRADED MODE: no REDIS_URL and no redis-server on PATH — running without the latest-value cache')
+      log('DEGRADED MODE: no REDIS_URL and no redis-server on PATH — no latest-value cache, rate limits in memory, the export on an in-process timer')
     }
   }
-  return { databaseUrl, redisUrl }
+  let s3Env: Record<string, string> = {}
+  if (!config.S3_ENDPOINT) {
+    const s3 = await startEmbeddedS3(join(dataDir, 's3'), config.LAV_EMBEDDED_S3_PORT)
+    log(`started an S3-compatible server (s3rver) on ${s3.endpoint} (objects in ${join(dataDir, 's3')})`)
+    running.push({ name: 's3', stop: s3.stop })
+    s3Env = s3.env
+  }
+  return { databaseUrl, redisUrl, s3Env }
 }
 
 async function storeIsEmpty(databaseUrl: string): Promise<boolean> {
@@ -66,10 +75,11 @@ async function main(): Promise<void> {
   const config = loadLauncherConfig(process.env)
   const dataDir = resolve(config.LAV_DATA_DIR)
   const secret = process.env.JWT_PUBLIC_KEY ? undefined : resolveJwtSecret({ ...process.env, LAV_DATA_DIR: dataDir })
-  const { databaseUrl, redisUrl } = await startStorage(config, dataDir)
+  const { databaseUrl, redisUrl, s3Env } = await startStorage(config, dataDir)
   const storeUrl = `http://127.0.0.1:${config.FEATURE_STORE_PORT}`
   const env = {
     ...process.env,
+    ...s3Env,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     JWT_SECRET: secret,
@@ -79,6 +89,7 @@ async function main(): Promise<void> {
     GATEWAY_PORT: String(config.GATEWAY_PORT),
     LIQUIDITY_PORT: String(config.LIQUIDITY_PORT),
     LIQUIDITY_URL: `http://127.0.0.1:${config.LIQUIDITY_PORT}`,
+    EXPORT_WORKER_PORT: String(config.EXPORT_WORKER_PORT),
   }
   const store = await launchService({ name: 'feature-store', entry: 'feature-store-svc/src/server.ts', port: config.FEATURE_STORE_PORT, readyPath: '/readyz' }, env)
   running.push(store)
@@ -101,6 +112,12 @@ async function main(): Promise<void> {
   const gateway = await launchService({ name: 'gateway', entry: 'gateway/src/server.ts', port: config.GATEWAY_PORT, readyPath: '/readyz' }, env)
   running.push(gateway)
   gateway.exited.catch((error) => void shutdown(error.message, 1))
+  const exporter = await launchService(
+    { name: 'export-worker', entry: 'export-worker/src/server.ts', port: config.EXPORT_WORKER_PORT, readyPath: '/readyz' },
+    { ...env, NODE_OPTIONS: [process.env.NODE_OPTIONS, EXPORT_WORKER_NODE_OPTIONS].filter(Boolean).join(' ') },
+  )
+  running.push(exporter)
+  exporter.exited.catch((error) => void shutdown(error.message, 1))
   printWelcome(gateway.url, signer({ sub: 'dev', scope: 'oracle.reader oracle.publisher', ttl: '12h' }))
 }
 

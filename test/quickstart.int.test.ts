@@ -61,6 +61,9 @@ describe('the README quick start: npm start', () => {
       expect(['verde', 'amarillo', 'rojo']).toContain(regime.state)
       expect(regime.dq.ok).toBe(true)
       expect(regime.score).toBeGreaterThanOrEqual(0)
+      // The rest of the stack the launcher promised: the export worker with its S3, and the docs.
+      expect((await fetch(`http://127.0.0.1:${ports.EXPORT_WORKER_PORT}/readyz`)).status).toBe(200)
+      expect((await fetch(`${gateway}/docs/json`)).status).toBe(200)
     } finally {
       process.kill(-pgid, 'SIGINT')
       await new Promise((resolve) => (launcher.exitCode !== null ? resolve(null) : launcher.once('exit', resolve)))

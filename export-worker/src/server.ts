@@ -1,6 +1,7 @@
 import { HOUR_MS, MINUTE_MS } from '@lav/shared/time'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
+import { exitOnStartFailure, runService } from '@lav/shared'
 import { Registry } from 'prom-client'
 import { buildApp } from './app'
 import { loadExportWorkerConfig, type ExportWorkerConfig } from './config'
@@ -66,25 +67,18 @@ async function main(): Promise<void> {
   const deps = jobDeps(config, runtime, { metrics, log: app.log })
 
   let stopJobs: () => Promise<void> = async () => {}
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down: HTTP, then the jobs (a running one finishes), then Redis and PostgreSQL')
-    await app.close()
-    await stopJobs()
-    await producer?.quit().catch(() => {})
-    await runtime.close()
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void shutdown('SIGINT'))
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
   // Listening first: while Redis or S3 is still coming up, /readyz says which one.
-  await app.listen({ host: config.host, port: config.port })
+  await runService(app, {
+    host: config.host,
+    port: config.port,
+    // After HTTP: the jobs (a running one finishes), then Redis and PostgreSQL.
+    onClose: async () => {
+      await stopJobs()
+      await producer?.quit().catch(() => {})
+      await runtime.close()
+    },
+  })
   stopJobs = redisUrl && producer ? await startQueue(config, redisUrl, producer, deps, app.log) : startFallback(deps, app.log)
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error)
-  process.exit(1)
-})
+main().catch(exitOnStartFailure)

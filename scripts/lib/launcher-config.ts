@@ -12,6 +12,9 @@ const LauncherEnvSchema = z.object({
   FEATURE_STORE_PORT: envPort(8081),
   GATEWAY_PORT: envPort(8080),
   LIQUIDITY_PORT: envPort(8082),
+  EXPORT_WORKER_PORT: envPort(8083),
+  LAV_EMBEDDED_S3_PORT: envPort(4568),
+  S3_ENDPOINT: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
   // warn by default: the launcher's terminal is for the welcome block, not every access log line
