@@ -56,7 +56,7 @@ describe('S3 failing during a cycle', () => {
     armOutage(2)
     await expect(runExportCycle(h.deps({ metrics, uploadConcurrency: 1 }))).rejects.toThrow()
     expect(await h.watermark()).toBe(epoch)
-    expect((await registry.getSingleMetric('export_failures_total')?.get())?.values).toEqual([{ value: 1, labels: { job: 'export' } }])
+    expect((await registry.getSingleMetric('export_failures_total')?.get())?.values).toEqual([{ value: 1, labels: { kind: 'export' } }])
 
     await server.start()
     armOutage(Number.POSITIVE_INFINITY)

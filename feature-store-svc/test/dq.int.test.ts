@@ -59,6 +59,15 @@ describe('GET /dq', () => {
     expect(feature.ok).toBe(false)
   })
 
+  it('fills the DQ gauges at scrape time, without anyone calling /dq', async () => {
+    const fresh = await store.rebuild({ now: () => NOW })
+    const metrics = (await fresh.inject({ method: 'GET', url: '/metrics' })).body
+    expect(metrics).toContain(`feature_freshness_seconds{feature="${DEPTH}"} 9000`)
+    expect(metrics).toContain('feature_freshness_seconds{feature="macro/us/walcl_total_usd"} +Inf')
+    expect(metrics).toContain(`feature_ttl_seconds{feature="${DEPTH}"} 7200`)
+    expect(metrics).toMatch(/feature_coverage_ratio\{feature="macro\/us\/walcl_total_usd"\} 0/)
+  })
+
   it('without an id reports every active feature and fills the gauges', async () => {
     const report = (await dq({})).json()
     expect(report.features.length).toBeGreaterThanOrEqual(20)

@@ -46,7 +46,7 @@ export async function runExportCycle(deps: ExportCycleDeps, options: { onBusy: L
     }
     return locked.value
   } catch (error) {
-    deps.metrics?.failures.inc({ job: 'export' })
+    deps.metrics?.failures.inc({ kind: 'export' })
     throw error
   } finally {
     stopTimer?.()

@@ -5,7 +5,7 @@ export type ExportJobKind = 'export' | 'retention'
 export interface ExportMetrics {
   rows: Counter
   files: Counter
-  failures: Counter<'job'>
+  failures: Counter<'kind'>
   duration: Histogram
   storageBytes: Gauge<'layer'>
 }
@@ -34,7 +34,7 @@ export function createExportMetrics({ registry, readWatermark, now = Date.now }:
   return {
     rows: new Counter({ name: 'export_rows_total', help: 'Rows written to Parquet files in S3', registers }),
     files: new Counter({ name: 'export_files_total', help: 'Parquet files written to S3 and confirmed by HEAD', registers }),
-    failures: new Counter({ name: 'export_failures_total', help: 'Failed export or retention runs', labelNames: ['job'] as const, registers }),
+    failures: new Counter({ name: 'export_failures_total', help: 'Failed export or retention runs', labelNames: ['kind'] as const, registers }),
     duration: new Histogram({
       name: 'export_duration_seconds',
       help: 'Duration of one export cycle (every pending window)',

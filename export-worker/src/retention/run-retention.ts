@@ -30,7 +30,7 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionResult
   ])
   if (s3.status === 'fulfilled') deps.metrics?.storageBytes.set({ layer: 's3' }, s3.value.keptBytes)
   if (postgres.status === 'rejected' || s3.status === 'rejected') {
-    deps.metrics?.failures.inc({ job: 'retention' })
+    deps.metrics?.failures.inc({ kind: 'retention' })
     const reasons = [postgres, s3].filter((outcome) => outcome.status === 'rejected').map((outcome) => String((outcome.reason as Error)?.message ?? outcome.reason))
     throw new Error(`retention failed: ${reasons.join('; ')}`)
   }

@@ -24,21 +24,11 @@ export interface DqParams {
 /** The default window is a week: long enough to hold a point of every frequency, weekly included. */
 export const DQ_DEFAULT_WINDOW_MS = 7 * DAY_MS
 
-export function createDqService(deps: DqDeps): (params: DqParams) => Promise<DqReport> {
-  const now = deps.now ?? Date.now
-  const freshness = new Gauge({ name: 'feature_freshness_seconds', help: 'Seconds since the latest point of each feature', labelNames: ['feature'] as const, registers: [deps.registry] })
-  const coverage = new Gauge({ name: 'feature_coverage_ratio', help: 'Share of expected slots holding a point, over the DQ window', labelNames: ['feature'] as const, registers: [deps.registry] })
-  new Gauge({
-    name: 'feature_storage_size_bytes',
-    help: 'Bytes used by stored feature values per storage layer',
-    labelNames: ['layer'] as const,
-    registers: [deps.registry],
-    async collect() {
-      this.set({ layer: 'pg' }, await deps.values.storageBytes())
-    },
-  })
+export type DqFn = (params: DqParams) => Promise<DqReport>
 
-  return async (params) => {
+export function createDqService(deps: DqDeps): DqFn {
+  const now = deps.now ?? Date.now
+  const report: DqFn = async (params) => {
     const specs = params.featureId ? [await requireFeature(deps, params.featureId)] : await deps.catalog.active()
     const at = now()
     const until = params.until ?? at
@@ -52,14 +42,54 @@ export function createDqService(deps: DqDeps): (params: DqParams) => Promise<DqR
       deps.values.countOutside(ranged, since, until),
     ])
     const latestById = new Map(latest.map((row) => [row.featureId, row]))
-    const features = specs.map((spec) => {
-      const report = featureReport(spec, { latest: latestById.get(spec.id), slots: slots.get(spec.id) ?? [], outside: outside.get(spec.id) ?? 0, since, until, at }, deps)
-      if (report.freshness.age_ms !== null) freshness.set({ feature: spec.id }, report.freshness.age_ms / 1000)
-      if (report.coverage.ratio !== null) coverage.set({ feature: spec.id }, report.coverage.ratio)
-      return report
-    })
+    const features = specs.map((spec) =>
+      featureReport(spec, { latest: latestById.get(spec.id), slots: slots.get(spec.id) ?? [], outside: outside.get(spec.id) ?? 0, since, until, at }, deps),
+    )
     return { generated_at: new Date(at).toISOString(), since: new Date(since).toISOString(), until: new Date(until).toISOString(), ok: features.every((f) => f.ok), features }
   }
+  registerDqGauges(deps, report)
+  return report
+}
+
+/**
+ * The DQ gauges are computed when Prometheus scrapes, over the default window, for every active
+ * feature: alerts must see freshness move without anyone calling GET /dq. One report serves all
+ * gauges of a scrape.
+ */
+function registerDqGauges(deps: DqDeps, report: DqFn): void {
+  let pending: { at: number; report: Promise<DqReport> } | undefined
+  const current = () => {
+    if (!pending || Date.now() - pending.at > 1_000) pending = { at: Date.now(), report: report({}) }
+    return pending.report
+  }
+  const gauge = (name: string, help: string, value: (feature: DqFeatureReport) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['feature'] as const,
+      registers: [deps.registry],
+      async collect() {
+        this.reset()
+        for (const feature of (await current()).features) {
+          const measured = value(feature)
+          if (measured !== null) this.set({ feature: feature.featureId }, measured)
+        }
+      },
+    })
+  // A feature that never received a point is infinitely stale: +Inf makes staleness alerts fire.
+  gauge('feature_freshness_seconds', 'Seconds since the latest point of each active feature (+Inf: none yet)', (f) => (f.freshness.age_ms === null ? Infinity : f.freshness.age_ms / 1000))
+  gauge('feature_ttl_seconds', 'Staleness threshold (ttl_ms) of each active feature, from the catalog', (f) => f.freshness.ttl_ms / 1000)
+  gauge('feature_coverage_ratio', 'Share of expected slots holding a point over the last 7 days', (f) => f.coverage.ratio)
+  gauge('feature_range_violations', 'Stored points outside the expected range over the last 7 days', (f) => f.range.violations)
+  new Gauge({
+    name: 'feature_storage_size_bytes',
+    help: 'Bytes used by stored feature values per storage layer',
+    labelNames: ['layer'] as const,
+    registers: [deps.registry],
+    async collect() {
+      this.set({ layer: 'pg' }, await deps.values.storageBytes())
+    },
+  })
 }
 
 async function requireFeature(deps: DqDeps, id: string): Promise<FeatureSpec> {

@@ -27,7 +27,7 @@ export function createRegimeMetrics({ registry, live }: RegimeMetricsDeps): Regi
       .then(publish)
       // No live regime (the store is down): no gauge keeps an old value as if it were current.
       .catch(() => {
-        for (const gauge of [score, state, zscore, coherence] as Gauge[]) gauge.reset()
+        for (const gauge of [score, state, zscore, coherence, confidence] as Gauge[]) gauge.reset()
       })
       .finally(() => {
         refreshing = undefined
@@ -38,9 +38,12 @@ export function createRegimeMetrics({ registry, live }: RegimeMetricsDeps): Regi
   const score = new Gauge({ name: 'liquidity_score', help: 'Components gl, cn, mp on the z scale (-3..3); composite: the 0..100 score', labelNames: ['block'] as const, registers, collect })
   const state = new Gauge({ name: 'liquidity_regime_state', help: '1 for the confirmed regime state, 0 for the others', labelNames: ['state'] as const, registers, collect })
   const zscore = new Gauge({ name: 'liquidity_component_zscore', help: 'z-score of each feed, clamped to ±3', labelNames: ['component', 'feature'] as const, registers, collect })
+  const confidence = new Gauge({ name: 'liquidity_confidence', help: 'Confidence of the live regime: coherence × available feeds / 9 (0..1)', registers, collect })
   const coherence = new Gauge({ name: 'liquidity_coherence', help: 'all: share of components agreeing with the score; gl, cn, mp: 1 agrees, 0 opposes', labelNames: ['component'] as const, registers, collect })
   const duration = new Histogram({ name: 'liquidity_evaluation_duration_seconds', help: 'Regime evaluations, fetch included', labelNames: ['kind'] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5], registers })
   const flips = new Counter({ name: 'liquidity_regime_flips_total', help: 'Changes of the confirmed live state seen by this process', labelNames: ['from', 'to'] as const, registers })
+  // Every from → to pair exists from the start at 0, so increase() sees the first flip too.
+  for (const from of REGIME_STATES) for (const to of REGIME_STATES) if (from !== to) flips.inc({ from, to }, 0)
   const failures = new Counter({ name: 'liquidity_feature_fetch_failures_total', help: 'Failed reads from feature-store-svc, by reason', labelNames: ['reason'] as const, registers })
 
   const setOrRemove = <L extends string>(gauge: Gauge<L>, labels: Partial<Record<L, string>>, value: number | null) =>
@@ -54,6 +57,7 @@ export function createRegimeMetrics({ registry, live }: RegimeMetricsDeps): Regi
     }
     setOrRemove(score, { block: 'composite' }, output.score_raw === null ? null : output.score)
     coherence.set({ component: 'all' }, output.coherence)
+    confidence.set(output.confidence)
     for (const signal of output.signals) setOrRemove(zscore, { component: signal.component, feature: signal.featureId }, signal.z)
     for (const name of REGIME_STATES) state.set({ state: name }, name === output.state ? 1 : 0)
     if (lastState !== undefined && lastState !== output.state) flips.inc({ from: lastState, to: output.state })
