@@ -19,6 +19,8 @@ export async function startEmbeddedPostgres(dir: string, port: number, database 
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
     createPostgresUser: process.getuid?.() === 0,
+    // Generic plans lock every day partition of a read; leave room for years of partitions.
+    postgresFlags: ['-c', 'max_locks_per_transaction=1024'],
     onLog: () => {},
     onError: (error) => console.error(`[postgres] ${String(error)}`),
   })
