@@ -8,6 +8,8 @@ export function createRateLimitRedis(url: string, commandTimeoutMs: number, keyP
     commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // Concurrent requests' counter updates share one write instead of a syscall each.
+    enableAutoPipelining: true,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   })
   redis.on('error', () => {}) // counted in gateway_ratelimit_bypass_total and shown by /readyz
