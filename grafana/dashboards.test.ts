@@ -5,20 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import { allRules, createNameChecker, loadMetricCatalog, loadRuleFiles, REPO_ROOT } from '../prometheus/metric-catalog'
 import { runTool } from '../prometheus/tools'
+import { loadDashboards, queryPanels, resolveVariables } from './dashboard-queries'
 
-type Target = { refId: string; expr?: string; datasource?: { type: string; uid: string } }
-type Panel = { id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number }; datasource?: { type: string; uid: string }; targets?: Target[] }
-type Variable = { name: string; type: string; query?: { query: string }; datasource?: { uid: string } }
-type Dashboard = { uid: string; title: string; schemaVersion: number; panels: Panel[]; templating: { list: Variable[] } }
-
-const FILES = ['feature_store_qa.json', 'liquidity_regime.json']
-const dashboards = FILES.map((file) => ({ file, board: JSON.parse(readFileSync(join(REPO_ROOT, 'grafana/dashboards', file), 'utf8')) as Dashboard }))
+const dashboards = loadDashboards()
 const datasources = parse(readFileSync(join(REPO_ROOT, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { uid: string; type: string }[] }
 const datasourceUid = datasources.datasources[0]?.uid
-const queryPanels = (board: Dashboard) => board.panels.filter((panel) => panel.type !== 'row')
 
-// Grafana's variables, replaced by what Grafana would send Prometheus.
-const resolveVariables = (expr: string) => expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '1m').replaceAll('$feature', '.+')
+const resolve = (expr: string) => resolveVariables(expr, { interval: '1m', templateValue: '.+' })
 
 describe.each(dashboards)('$file', ({ file, board }) => {
   it('is a dashboard Grafana 11 loads: schemaVersion 39+, uid, unique panel ids, 24-column grid', () => {
@@ -64,7 +57,7 @@ describe('dashboard queries', () => {
   // promtool parses rule expressions, so each panel query becomes a recording rule to be checked.
   it('are valid PromQL (promtool check rules)', () => {
     const rules = dashboards.flatMap(({ board }) =>
-      queryPanels(board).flatMap((panel) => (panel.targets ?? []).map((target) => ({ record: `panel_${board.uid.replaceAll('-', '_')}_${panel.id}_${target.refId}`, expr: resolveVariables(target.expr ?? '') }))),
+      queryPanels(board).flatMap((panel) => (panel.targets ?? []).map((target) => ({ record: `panel_${board.uid.replaceAll('-', '_')}_${panel.id}_${target.refId}`, expr: resolve(target.expr ?? '') }))),
     )
     const file = join(dir, 'dashboard-queries.yml')
     writeFileSync(file, stringify({ groups: [{ name: 'dashboard-queries', rules }] }))

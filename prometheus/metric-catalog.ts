@@ -30,6 +30,19 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
+ * A constructor whose name is not a literal sits in a helper that takes the name as its first
+ * argument (dq-service.ts: `const gauge = (name, help, value) => new Gauge({ name, … })`): the
+ * metrics are the helper's calls with a literal first argument. A constructor read neither way
+ * is an error, so a metric cannot silently drop out of the catalog.
+ */
+function helperMetricNames(text: string, at: number, file: string): string[] {
+  const helper = [...text.slice(0, at).matchAll(/\b(?:const|function)\s+(\w+)\s*=?\s*(?:<[^>]*>)?\s*\(/g)].at(-1)?.[1]
+  const names = helper ? [...text.matchAll(new RegExp(`\\b${helper}\\(\\s*'([a-zA-Z_:][\\w:]*)'`, 'g'))].map((call) => call[1] as string) : []
+  if (names.length === 0) throw new Error(`${file}: cannot read the metric name of the constructor at offset ${at}`)
+  return names
+}
+
+/**
  * Every prom-client metric the services register, read from their source: each
  * `new Counter|Gauge|Histogram|Summary({ name: '…', labelNames: [...] })`.
  */
@@ -41,13 +54,15 @@ export function loadMetricCatalog(): Map<string, MetricDefinition> {
     constructors.forEach((found, index) => {
       // The options object of this constructor ends before the next one starts.
       const body = text.slice(found.index, constructors[index + 1]?.index ?? text.length)
-      const name = /\bname:\s*'([a-zA-Z_:][\w:]*)'/.exec(body)?.[1]
-      if (!name) return
+      const literal = /\bname:\s*'([a-zA-Z_:][\w:]*)'/.exec(body)?.[1]
+      const names = literal ? [literal] : helperMetricNames(text, found.index, file)
       const labels = [.../\blabelNames:\s*\[([^\]]*)\]/.exec(body)?.[1]?.matchAll(/'([^']+)'/g) ?? []].map((label) => label[1] as string)
-      const previous = catalog.get(name)
-      // feature_storage_size_bytes is registered by two services with the same labels.
-      if (previous && previous.labels.join() !== labels.join()) throw new Error(`${name} is defined with labels [${previous.labels}] in ${previous.file} and [${labels}] in ${file}`)
-      catalog.set(name, { type: found[1] as MetricDefinition['type'], labels, file })
+      for (const name of names) {
+        const previous = catalog.get(name)
+        // feature_storage_size_bytes is registered by two services with the same labels.
+        if (previous && previous.labels.join() !== labels.join()) throw new Error(`${name} is defined with labels [${previous.labels}] in ${previous.file} and [${labels}] in ${file}`)
+        catalog.set(name, { type: found[1] as MetricDefinition['type'], labels, file })
+      }
     })
   }
   return catalog

@@ -40,10 +40,12 @@ describe('promql-selectors', () => {
 
 describe('the metric catalog read from the services', () => {
   it('holds the metrics of every service', () => {
-    for (const name of ['http_request_duration_seconds', 'feature_ingest_total', 'gateway_circuit_state', 'liquidity_score', 'export_lag_seconds']) {
+    for (const name of ['http_request_duration_seconds', 'feature_ingest_total', 'feature_freshness_seconds', 'feature_ttl_seconds', 'gateway_circuit_state', 'liquidity_score', 'liquidity_confidence', 'export_lag_seconds']) {
       expect(catalog.has(name), name).toBe(true)
     }
     expect(catalog.get('liquidity_component_zscore')?.labels).toEqual(['component', 'feature'])
+    // Registered through dq-service.ts's gauge() helper rather than with a literal name.
+    expect(catalog.get('feature_range_violations')?.labels).toEqual(['feature'])
   })
 })
 
@@ -83,27 +85,14 @@ describe('alert rules', () => {
   })
 })
 
-describe('freshness limits of the liquidity feeds', () => {
+describe('the liquidity feeds of the rules', () => {
   type Feed = { featureId: string; component: string }
-  type Spec = { id: string; ttl_ms: number }
   const feeds = JSON.parse(readFileSync(join(REPO_ROOT, 'liquidity-svc/feeds/liquidity.feeds.json'), 'utf8')) as Feed[]
-  const specs = JSON.parse(readFileSync(join(REPO_ROOT, 'feature-store-svc/registry/features.catalog.json'), 'utf8')) as Spec[]
-  const FRESHNESS_MAX_RATIO = 1.5 // FEATURE_DQ_FRESHNESS_MAX_RATIO's default
 
-  it('are ttl × 1.5 of each of the feeds, from the catalog', () => {
-    const limits = rules
-      .filter((rule) => rule.record === 'lav:feature_freshness_max_seconds')
-      .map((rule) => ({ feature: rule.labels?.feature, component: rule.labels?.component, seconds: Number(/^vector\((\d+(?:\.\d+)?)\)$/.exec(rule.expr.trim())?.[1]) }))
-    const expected = feeds.map((feed) => ({
-      feature: feed.featureId,
-      component: feed.component,
-      seconds: ((specs.find((spec) => spec.id === feed.featureId)?.ttl_ms ?? Number.NaN) / 1000) * FRESHNESS_MAX_RATIO,
-    }))
-    expect(limits).toEqual(expected)
-  })
-
-  it('count the feeds in the confidence estimate', () => {
-    const estimate = rules.find((rule) => rule.record === 'lav:liquidity_confidence:estimate')
-    expect(estimate?.expr).toContain(`(liquidity_component_zscore) / ${feeds.length}`)
+  it('are the feeds of liquidity-svc, each with its component', () => {
+    const listed = rules
+      .filter((rule) => rule.record === 'lav:liquidity_feed:info')
+      .map((rule) => ({ featureId: rule.labels?.feature, component: rule.labels?.component, expr: rule.expr.trim() }))
+    expect(listed).toEqual(feeds.map(({ featureId, component }) => ({ featureId, component, expr: 'vector(1)' })))
   })
 })
