@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { DAY_MS } from '@lav/shared/time'
 import postgres from 'postgres'
 import { alignDown, WINDOW_MS } from '../export-worker/src/export/windows'
@@ -9,7 +9,7 @@ import { migrate } from '../feature-store-svc/src/storage/migrate'
 import { S3RVER_CREDENTIALS, startS3Server } from '../test/support/s3-server'
 import { createBenchDatabase, DEFAULT_DATABASE_URL } from './support/database'
 import { benchFeatures, CHILD_ENTRY, featureRows, POINTS_PER_FEATURE, ROWS, STEP_MS, type ChildReport, type Dataset } from './support/export-child'
-import { printTable, row, type Row } from './support/report'
+import { row, runWhenMain, type Row } from './support/report'
 
 export type BenchRow = Row
 
@@ -104,14 +104,4 @@ export async function runExportBench(env: NodeJS.ProcessEnv = process.env): Prom
   }
 }
 
-if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  runExportBench()
-    .then((rows) => {
-      printTable(rows)
-      process.exit(0)
-    })
-    .catch((error) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : error)
-      process.exit(1)
-    })
-}
+runWhenMain(import.meta.url, runExportBench)

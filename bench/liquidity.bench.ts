@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url'
 import { QUERY_MAX_LIMIT } from '@lav/shared/contracts'
 import { createFeatureStoreClient } from '@lav/shared/sdk'
 import { DAY_MS, MINUTE_MS, toIso } from '@lav/shared/time'
@@ -11,7 +10,7 @@ import { toSeries } from '../liquidity-svc/src/signals/series'
 import type { EvaluationData } from '../liquidity-svc/src/signals/types'
 import { warmThenRun, percentile } from './support/load'
 import { startLiquidityStack, type LiquidityStack } from './support/liquidity-stack'
-import { printTable, row, type Row } from './support/report'
+import { row, runWhenMain, type Row } from './support/report'
 
 export type BenchRow = Row
 
@@ -140,14 +139,4 @@ async function timedQuery(stack: LiquidityStack, window: { since: number; until:
 const auth = (stack: LiquidityStack) => ({ authorization: `Bearer ${stack.token}` })
 const median = (values: number[]) => percentile(Float64Array.from(values).sort(), 0.5)
 
-if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  runLiquidityBench()
-    .then((rows) => {
-      printTable(rows)
-      process.exit(0)
-    })
-    .catch((error) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : error)
-      process.exit(1)
-    })
-}
+runWhenMain(import.meta.url, runLiquidityBench)

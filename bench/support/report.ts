@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 /** How a row passes: a minimum ratio to its baseline, or a maximum absolute result. */
 export type Target = { kind: 'min-ratio'; value: number } | { kind: 'max-result'; value: number }
@@ -45,4 +46,18 @@ function format(value: number): string {
 
 function verdict(pass: boolean | null): string {
   return pass === null ? '—' : pass ? 'PASS' : 'FAIL'
+}
+
+/** Runs a bench on its own when its file is the entry point (`npx tsx bench/x.bench.ts`). */
+export function runWhenMain(moduleUrl: string, bench: () => Promise<Row[]>): void {
+  if (!process.argv[1] || pathToFileURL(process.argv[1]).href !== moduleUrl) return
+  bench()
+    .then((rows) => {
+      printTable(rows)
+      process.exit(0)
+    })
+    .catch((error) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error)
+      process.exit(1)
+    })
 }
