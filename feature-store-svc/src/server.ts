@@ -1,4 +1,5 @@
 import { exitOnStartFailure, runService } from '@lav/shared'
+import { DAY_MS } from '@lav/shared/time'
 import { Registry } from 'prom-client'
 import { buildApp } from './app'
 import { createCacheRedis } from './cache/redis-client'
@@ -7,7 +8,6 @@ import { createDatabase } from './storage/database'
 import { createPartitionManager } from './storage/partitions'
 import { prepareStore } from './startup'
 
-const DAY_MS = 86_400_000
 
 async function main(): Promise<void> {
   const config = loadFeatureStoreConfig(process.env)

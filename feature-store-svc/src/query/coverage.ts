@@ -9,6 +9,11 @@ export function slotCount(since: number, until: number, slotMs: number): number 
   return Math.max(1, Math.floor((until - since) / slotMs))
 }
 
+/** The slot of an instant of the window; one at `until` falls in the last slot. */
+export function slotIndex(ts: number, since: number, slotMs: number, count: number): number {
+  return Math.min(Math.floor((ts - since) / slotMs), count - 1)
+}
+
 export function computeCoverage(since: number, until: number, slotMs: number | null, occupied: number[], observedPoints?: number): Coverage {
   if (slotMs === null) return { ratio: null, expected: null, observed: observedPoints ?? occupied.length, gaps: [] }
   const expected = slotCount(since, until, slotMs)

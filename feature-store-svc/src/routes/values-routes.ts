@@ -7,6 +7,7 @@ import {
   QueryBodySchema,
 } from '@lav/shared/contracts'
 import { Histogram, type Registry } from 'prom-client'
+import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { PublishFn } from '../publish/publish-service'
 import type { QueryFn } from '../query/query-service'
@@ -20,6 +21,8 @@ export interface ValuesRoutesDeps {
   registry: Registry
 }
 
+const sendJsonText = (reply: FastifyReply, json: string) => reply.type('application/json; charset=utf-8').send(json as never)
+
 export async function valuesRoutes(app: ZodApp, deps: ValuesRoutesDeps): Promise<void> {
   const duration = new Histogram({
     name: 'feature_query_duration_seconds',
@@ -29,32 +32,27 @@ export async function valuesRoutes(app: ZodApp, deps: ValuesRoutesDeps): Promise
     registers: [deps.registry],
   })
 
+  const timed = async <T>(endpoint: string, read: () => Promise<T>): Promise<T> => {
+    const end = duration.startTimer({ endpoint })
+    try {
+      return await read()
+    } finally {
+      end()
+    }
+  }
+
   app.get('/latest', {
     onRequest: app.requireScope('oracle.reader'),
     schema: { querystring: z.strictObject({ featureId: z.string().min(1).max(500) }), response: { 200: LatestPointSchema } },
-    handler: async (request, reply) => {
-      const end = duration.startTimer({ endpoint: 'latest' })
-      try {
-        // Already JSON (kept as text in the cache), so it skips the serializer; the schema documents it.
-        return reply.type('application/json; charset=utf-8').send((await deps.latest(request.query.featureId)) as never)
-      } finally {
-        end()
-      }
-    },
+    // Already JSON (kept as text in the cache), so it skips the serializer; the schema documents it.
+    handler: async (request, reply) => sendJsonText(reply, await timed('latest', () => deps.latest(request.query.featureId))),
   })
 
   app.post('/query', {
     onRequest: app.requireScope('oracle.reader'),
     schema: { body: QueryBodySchema, response: { 200: z.array(FeatureQueryResultSchema) } },
-    handler: async (request, reply) => {
-      const end = duration.startTimer({ endpoint: 'query' })
-      try {
-        // Already JSON (built by PostgreSQL), so it skips the serializer; the schema documents it.
-        return reply.type('application/json; charset=utf-8').send((await deps.query(request.body)) as never)
-      } finally {
-        end()
-      }
-    },
+    // Already JSON (built from PostgreSQL's text), so it skips the serializer; the schema documents it.
+    handler: async (request, reply) => sendJsonText(reply, await timed('query', () => deps.query(request.body))),
   })
 
   app.post('/publish', {

@@ -1,3 +1,4 @@
+import { slotCount, slotIndex } from '../query/coverage'
 import type { Database } from './database'
 
 export interface PointsJsonRequest {
@@ -69,12 +70,12 @@ export function isoFromPg(text: string): string {
 function toPointsJson(feature: PointsJsonRequest, rows: Row[], w: { since: number; until: number; limit: number; now: number }): PointsJson {
   const kept = rows.length > w.limit ? rows.slice(0, w.limit) : rows
   const head = `{"featureId":${JSON.stringify(feature.featureId)},"ts":"`
-  const lastSlot = feature.slotMs ? Math.max(1, Math.floor((w.until - w.since) / feature.slotMs)) - 1 : 0
+  const count = feature.slotMs ? slotCount(w.since, w.until, feature.slotMs) : 0
   const slots: number[] = []
   const parts = kept.map((row) => {
     const ts = isoFromPg(row.ts)
     const ms = Date.parse(ts)
-    if (feature.slotMs) slots.push(Math.min(Math.floor((ms - w.since) / feature.slotMs), lastSlot))
+    if (feature.slotMs) slots.push(slotIndex(ms, w.since, feature.slotMs, count))
     return (
       `${head}${ts}","value":${row.value},"confidence":${row.confidence},"stale":${w.now - ms > feature.ttlMs}` +
       `${row.meta === null ? '' : `,"meta":${row.meta}`}${row.evidence === null ? '' : `,"evidence":${row.evidence}`}` +

@@ -1,4 +1,5 @@
 import type { Aggregate, Evidence, Interval } from '@lav/shared/contracts'
+import { slotCount } from '../query/coverage'
 import type { Database } from './database'
 
 export interface ValueRow {
@@ -108,7 +109,7 @@ export function createValuesRepository(sql: Database): ValuesRepository {
         from unnest(
           ${sql.array(slots.map((s) => s.featureId))}::text[],
           ${sql.array(slots.map((s) => s.slotMs))}::float8[],
-          ${sql.array(slots.map((s) => Math.max(1, Math.floor((until - since) / s.slotMs)) - 1))}::int[]
+          ${sql.array(slots.map((s) => slotCount(since, until, s.slotMs) - 1))}::int[]
         ) as f(id, slot_ms, last_slot)`
       return new Map(rows.map((row) => [row.feature_id, row.slots.map(Number)]))
     },

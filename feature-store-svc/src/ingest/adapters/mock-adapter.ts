@@ -1,8 +1,7 @@
 import { FREQUENCY_MS, type FeatureSpec, type Frequency, type PublishPoint } from '@lav/shared/contracts'
-import { DAY_MS, toIso } from '@lav/shared/time'
+import { DAY_MS, MINUTE_MS, toIso } from '@lav/shared/time'
 import type { SourceAdapter } from '../source-adapter'
 
-const MINUTE_MS = 60_000
 const WEEK_MS = 7 * DAY_MS
 // The epoch fell on a Thursday; 1970-01-07 is the first Wednesday, the day the Fed's weekly
 // H.4.1 level (WALCL) refers to, so weekly mock points land where real ones would.
