@@ -27,9 +27,8 @@ export async function benchLatest(stack: Stack, featureId: string): Promise<{ ro
   const baseline: LoadOptions = { url: await putFixture(stack, 'latest', answer), connections: CONNECTIONS, durationS: DURATION_S }
 
   const saturated = await measurePair(service, baseline, WARMUP_S)
-  // Both are warm by now: the fixed-rate runs measure from their first request. autocannon paces
-  // per connection and per second (200 requests on each of 10 connections, sent back to back at
-  // the start of each second), so these latencies include short bursts of 10 concurrent requests.
+  // Both are warm by now: the fixed-rate runs measure from their first request, one request every
+  // 0.5 ms whatever the answers do (open loop, see support/paced-load.ts).
   const fixedRate = await measurePair({ ...service, overallRate: FIXED_RATE }, { ...baseline, overallRate: FIXED_RATE }, 0)
   const rate = `GET /latest @${FIXED_RATE.toLocaleString('en-US')} req/s`
   const rows = [

@@ -1,4 +1,6 @@
 import autocannon, { type Result } from 'autocannon'
+import { runPaced } from './paced-load'
+import { percentile } from './percentile'
 
 export interface LoadOptions {
   url: string
@@ -7,7 +9,7 @@ export interface LoadOptions {
   headers?: Record<string, string>
   connections: number
   durationS: number
-  /** Requests per second across all connections; absent means as fast as the server answers. */
+  /** Requests per second, sent open-loop at even intervals; absent means as fast as `connections` go. */
   overallRate?: number
 }
 
@@ -43,7 +45,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
         connections: options.connections,
         duration: options.durationS,
-        ...(options.overallRate ? { overallRate: options.overallRate, ignoreCoordinatedOmission: true } : {}),
         timeout: 10,
       },
       (error, done) => (error ? reject(error) : resolve(done)),
@@ -69,17 +70,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
-  return sorted[rank] ?? Number.NaN
-}
-
 /** A warm-up run whose numbers are thrown away, then the measured run. */
 export async function warmThenRun(options: LoadOptions, warmupS: number): Promise<LoadResult> {
-  if (warmupS > 0) await runLoad({ ...options, durationS: warmupS })
-  const measured = await runLoad(options)
+  // A fixed rate is generated open-loop (see paced-load.ts); otherwise autocannon goes flat out.
+  const run = options.overallRate ? runPaced : runLoad
+  if (warmupS > 0) await run({ ...options, durationS: warmupS })
+  const measured = await run(options)
   if (measured.non2xx > 0 || measured.errors > 0) {
     throw new Error(`${options.method ?? 'GET'} ${options.url}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors; the run is not valid`)
   }

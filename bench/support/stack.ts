@@ -59,10 +59,16 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
 
 type Child = ServiceProcess & { url: string }
 
+/** BENCH_CHILD_NODE_OPTIONS (e.g. `--cpu-prof`) reaches the measured processes, for profiling them. */
+function childBaseEnv(): NodeJS.ProcessEnv {
+  const nodeOptions = process.env.BENCH_CHILD_NODE_OPTIONS
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }
+}
+
 async function startChildren(database: BenchDatabase, redis: BenchRedis, secret: string): Promise<[Child, Child]> {
   const [servicePort, barePort] = [await freePort(), await freePort()]
   // A minimal environment: FEATURE_STORE_* variables of the caller's shell must not change what is measured.
-  const base = { PATH: process.env.PATH, HOME: process.env.HOME }
+  const base = childBaseEnv()
   const service = startServiceProcess('feature-store-svc', 'feature-store-svc/src/server.ts', {
     ...base,
     DATABASE_URL: database.url,
@@ -90,8 +96,7 @@ async function startChildren(database: BenchDatabase, redis: BenchRedis, secret:
 async function startGateway(serviceUrl: string, redis: BenchRedis, secret: string): Promise<Child> {
   const port = await freePort()
   const gateway = startServiceProcess('gateway', 'gateway/src/server.ts', {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    ...childBaseEnv(),
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: String(port),
     FEATURE_STORE_URL: serviceUrl,

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { ChainableCommander, Redis } from 'ioredis'
 import { Counter, type Registry } from 'prom-client'
+import { perTurnBatcher } from '@lav/shared'
 import { pointJsonPrefix } from '../query/point-view'
 import type { ValueRow } from '../storage/values-repository'
 
@@ -62,12 +63,24 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
   }
   // A named command runs by EVALSHA: the script body crosses the wire once, not on every offer.
   if (!('offerLatest' in redis)) redis.defineCommand('offerLatest', { numberOfKeys: 1, lua: OFFER_SCRIPT })
+  const read = perTurnBatcher<CachedLatest | undefined>(async (batch) => {
+    const keys = [...batch.keys()]
+    const results = await redis.pipeline(keys.map((featureId) => ['hmget', keyPrefix + featureId, 't', 'p'])).exec()
+    keys.forEach((featureId, index) => {
+      const [error, fields] = results?.[index] ?? [new Error('no reply from Redis')]
+      const [ts, prefix] = (fields ?? []) as (string | null)[]
+      for (const waiter of batch.get(featureId) ?? []) {
+        if (error) waiter.reject(error)
+        else waiter.resolve(prefix && ts ? { ts: Number(ts), prefix } : undefined)
+      }
+    })
+  })
   return {
     async get(featureId) {
       try {
-        const [ts, prefix] = await redis.hmget(keyPrefix + featureId, 't', 'p')
-        lookups.inc({ result: prefix ? 'hit' : 'miss' })
-        return prefix && ts ? { ts: Number(ts), prefix } : undefined
+        const cached = await read(featureId)
+        lookups.inc({ result: cached ? 'hit' : 'miss' })
+        return cached
       } catch (error) {
         lookups.inc({ result: 'error' })
         failed('get', error)

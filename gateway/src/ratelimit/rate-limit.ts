@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import { Counter, type Registry } from 'prom-client'
 import { RateLimitedError, type ZodApp } from '@lav/shared'
+import { leasedRedisStore } from './leased-redis-store'
 
 export interface RateLimitOptions {
   perMinute: number
@@ -17,9 +18,10 @@ const WINDOW_MS = 60_000
 const limitKey = (request: FastifyRequest) => (request.principal ? `sub:${request.principal.sub}` : `ip:${request.ip}`)
 
 /**
- * Fixed one-minute windows per key in Redis (INCR + PEXPIRE in one script, so concurrent requests
- * are counted exactly). When Redis fails the limiter fails open: requests pass without limit
- * headers, each bypass is counted and logged, and limiting resumes as soon as Redis answers.
+ * Fixed one-minute windows per key, counted in Redis and reserved in blocks (leased-redis-store.ts),
+ * so concurrent requests are counted exactly and a busy subject does not cost a Redis call each.
+ * When Redis fails the limiter fails open: requests pass without limit headers, each bypass is
+ * counted and logged, and limiting resumes as soon as Redis answers.
  */
 export async function registerRateLimit(app: ZodApp, options: RateLimitOptions): Promise<void> {
   const bypassed = new Counter({ name: 'gateway_ratelimit_bypass_total', help: 'Requests let through unlimited because the rate-limit store failed', registers: [options.registry] })
@@ -27,8 +29,7 @@ export async function registerRateLimit(app: ZodApp, options: RateLimitOptions):
     global: false,
     max: options.perMinute,
     timeWindow: WINDOW_MS,
-    redis: options.redis,
-    nameSpace: options.namespace ?? 'lav:rl:',
+    ...(options.redis ? { store: leasedRedisStore({ redis: options.redis, namespace: options.namespace ?? 'lav:rl:', windowMs: WINDOW_MS, max: options.perMinute }) } : {}),
     skipOnError: true,
     keyGenerator: limitKey,
   })

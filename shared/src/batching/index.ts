@@ -1,0 +1,1 @@
+export { perTurnBatcher, type TurnBatch, type Waiter } from './per-turn-batch'
