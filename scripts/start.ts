@@ -128,7 +128,8 @@ async function main(): Promise<void> {
   running.push(gateway)
   gateway.exited.catch((error) => void shutdown(error.message, 1))
   const exporter = await launchService(
-    { name: 'export-worker', entry: 'export-worker/src/server.ts', port: config.EXPORT_WORKER_PORT, readyPath: '/readyz' },
+    // Its own young-generation setting (NODE_OPTIONS below): command-line flags would override it.
+    { name: 'export-worker', entry: 'export-worker/src/server.ts', port: config.EXPORT_WORKER_PORT, readyPath: '/readyz', nodeFlags: [] },
     { ...env, NODE_OPTIONS: [process.env.NODE_OPTIONS, EXPORT_WORKER_NODE_OPTIONS].filter(Boolean).join(' ') },
   )
   running.push(exporter)

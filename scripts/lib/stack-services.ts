@@ -7,6 +7,8 @@ export interface ServiceSpec {
   port: number
   /** The path that says the service can serve (readiness, or liveness where readiness needs others). */
   readyPath: string
+  /** Node flags before the entry; the HTTP services' by default. */
+  nodeFlags?: string[]
 }
 
 export interface LaunchedService extends ServiceProcess {
@@ -17,7 +19,7 @@ export interface LaunchedService extends ServiceProcess {
 
 /** Starts one service process and resolves once it answers on its ready path. */
 export async function launchService(spec: ServiceSpec, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<LaunchedService> {
-  const process = startServiceProcess(spec.name, spec.entry, env)
+  const process = startServiceProcess(spec.name, spec.entry, env, spec.nodeFlags)
   const exited = new Promise<never>((_, reject) =>
     process.child.once('exit', (code, signal) => reject(new Error(`${spec.name} exited (${signal ?? `code ${code}`})`))),
   )
