@@ -68,7 +68,7 @@ export async function runExportBench(env: NodeJS.ProcessEnv = process.env): Prom
     const childEnv = (nodeOptions: string): NodeJS.ProcessEnv => ({
       PATH: env.PATH,
       HOME: env.HOME,
-      NODE_OPTIONS: nodeOptions,
+      NODE_OPTIONS: [nodeOptions, env.BENCH_CHILD_NODE_OPTIONS].filter(Boolean).join(' '),
       BENCH_END_MS: String(data.endMs),
       BENCH_INGESTED_MS: String(data.ingestedMs),
       DATABASE_URL: database.url,

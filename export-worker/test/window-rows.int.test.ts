@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../../feature-store-svc/src/storage/database'
-import { partitionDays, windowRows, type ExportRow } from '../src/export/window-rows'
+import { toGroup, type RowGroup } from '../src/export/row-group'
+import { partitionDays, windowGroups } from '../src/export/window-rows'
 import { windowAt } from '../src/export/windows'
 import { DEPTH, point, startExportHarness, WALCL, type ExportHarness } from './harness'
 
@@ -22,23 +23,56 @@ afterAll(async () => {
 })
 
 describe('reading a window', () => {
-  it('streams the rows by day, feature and ts, so each (feature, day) group is one run', async () => {
+  it('streams one group per (day, feature), in that order, each ascending by ts', async () => {
     const days = await partitionDays(h.store.sql)
-    const rows: ExportRow[] = []
-    for await (const batch of windowRows(h.store.sql, windowAt(epoch), days!, 4)) {
+    const groups: RowGroup[] = []
+    for await (const batch of windowGroups(h.store.sql, windowAt(epoch), days!, 4)) {
       expect(batch.length).toBeLessThanOrEqual(4)
-      rows.push(...batch)
+      groups.push(...batch)
     }
-    expect(rows).toHaveLength(18)
-    const keys = rows.map(([featureId, ts]) => `${new Date(ts).toISOString().slice(0, 10)} ${featureId} ${ts}`)
+    expect(groups).toHaveLength(6)
+    const keys = groups.flatMap((group) => Array.from(group.tsMs, (ts) => `${new Date(ts).toISOString().slice(0, 10)} ${group.featureId} ${ts}`))
+    expect(keys).toHaveLength(18)
     expect(keys).toEqual([...keys].sort())
+    for (const group of groups) {
+      expect(new Set(Array.from(group.tsMs, (ts) => Math.floor(ts / DAY))).size).toBe(1)
+      expect(Array.from(group.value)).toEqual([0, 1, 2].map((hour) => (group.featureId === WALCL ? 5e12 : 1e9) + hour))
+      // publishAt re-stamps the rows at epoch + 60 s plus their original spread of a few ms.
+      for (const ms of group.ingestedMs) expect(ms - (epoch + 60_000)).toSatisfy((offset: number) => offset >= 0 && offset < 5_000)
+    }
+  })
+
+  it('puts a group that arrived out of order in ts order, every column alike', () => {
+    const bytes = (values: number[], write: (view: DataView, i: number, v: number) => void) => {
+      const buffer = Buffer.alloc(values.length * 8)
+      values.forEach((v, i) => write(new DataView(buffer.buffer, buffer.byteOffset, buffer.length), i, v))
+      return buffer
+    }
+    const micros = (ms: number) => (ms - 946_684_800_000) * 1000
+    const instants = (ms: number[]) => bytes(ms.map(micros), (view, i, v) => view.setBigInt64(i * 8, BigInt(v)))
+    const floats = (values: number[]) => bytes(values, (view, i, v) => view.setFloat64(i * 8, v))
+    const group = toGroup({
+      feature_id: WALCL,
+      rows: 3,
+      ts: instants([3_000, 1_000, 2_000].map((s) => epoch + s)),
+      value: floats([3, 1, 2]),
+      confidence: floats([0.3, 0.1, 0.2]),
+      ingested_at: instants([epoch, epoch, epoch]),
+      meta: '{"n": 3}\u001e\u001e{"n": 2}',
+      evidence: null,
+    })
+    expect(Array.from(group.tsMs)).toEqual([1_000, 2_000, 3_000].map((s) => epoch + s))
+    expect(Array.from(group.value)).toEqual([1, 2, 3])
+    expect(Array.from(group.confidence)).toEqual([0.1, 0.2, 0.3])
+    expect(group.meta).toEqual([null, '{"n": 2}', '{"n": 3}'])
+    expect(group.evidence).toBeNull()
   })
 
   it('leaves its connection usable when the reader stops half-way', async () => {
     const sql = createDatabase(h.store.database.url, 1, 'window-rows-test')
     try {
       const days = await partitionDays(sql)
-      for await (const batch of windowRows(sql, windowAt(epoch), days!, 2)) {
+      for await (const batch of windowGroups(sql, windowAt(epoch), days!, 2)) {
         expect(batch).toHaveLength(2)
         break
       }

@@ -17,7 +17,7 @@ export interface ExportCycleDeps {
   log?: { info(object: object, message: string): void; warn(object: object, message: string): void }
   /** The clock that closes windows; the database's clock when absent (tests pass their own). */
   now?: () => number
-  cursorRows?: number
+  cursorGroups?: number
 }
 
 export interface ExportCycleResult {

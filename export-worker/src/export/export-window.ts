@@ -5,7 +5,7 @@ import type { ObjectStore } from '../s3/object-store'
 import { buildManifest, sha256, type ExportedFile } from './manifest'
 import { createParquetFileBuilder, type ParquetFileBuilder } from './parquet-file'
 import { createTaskPool } from './task-pool'
-import { partitionDays, windowRows } from './window-rows'
+import { partitionDays, windowGroups } from './window-rows'
 import { partKey, type ExportWindow } from './windows'
 
 const PARQUET_TYPE = 'application/vnd.apache.parquet'
@@ -15,8 +15,8 @@ export interface WindowExportDeps {
   objects: Pick<ObjectStore, 'put' | 'confirm'>
   maxRowsPerFile: number
   uploadConcurrency: number
-  /** Rows per cursor fetch. */
-  cursorRows?: number
+  /** (feature, day) groups per cursor fetch. */
+  cursorGroups?: number
 }
 
 export interface WindowReport {
@@ -66,19 +66,22 @@ export async function exportWindow(deps: WindowExportDeps, window: ExportWindow)
 
   try {
     const days = await partitionDays(deps.sql)
-    const batches = days ? windowRows(deps.sql, window, days, deps.cursorRows ?? 10_000) : []
+    const batches = days ? windowGroups(deps.sql, window, days, deps.cursorGroups ?? 16) : []
     for await (const batch of batches) {
-      for (const row of batch) {
-        const [featureId, tsMs] = row
-        const dayIndex = Math.floor(tsMs / DAY_MS)
-        let target = open
-        const sameGroup = target?.builder.featureId === featureId && target.dayIndex === dayIndex
-        if (!target || !sameGroup || target.builder.rows >= deps.maxRowsPerFile) {
-          const sequence = target && sameGroup ? target.sequence + 1 : 0
-          if (target) await ship(target)
-          target = open = { builder: createParquetFileBuilder(featureId), dayIndex, sequence }
+      for (const group of batch) {
+        const dayIndex = Math.floor((group.tsMs[0] ?? 0) / DAY_MS)
+        for (let from = 0; from < group.rows; ) {
+          let target = open
+          const sameGroup = target?.builder.featureId === group.featureId && target.dayIndex === dayIndex
+          if (!target || !sameGroup || target.builder.rows >= deps.maxRowsPerFile) {
+            const sequence = target && sameGroup ? target.sequence + 1 : 0
+            if (target) await ship(target)
+            target = open = { builder: createParquetFileBuilder(group.featureId), dayIndex, sequence }
+          }
+          const to = Math.min(group.rows, from + deps.maxRowsPerFile - target.builder.rows)
+          target.builder.pushRange(group, from, to)
+          from = to
         }
-        target.builder.push(row)
       }
     }
     if (open) await ship(open)

@@ -1,6 +1,7 @@
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table as ArrowTable, tableToIPC, TimestampMillisecond, Utf8, type Data } from 'apache-arrow'
 // The package's "node" export condition loads the Node build (wasm read synchronously, no init call).
 import { Compression, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm'
+import type { RowGroup } from './row-group'
 import type { ExportRow } from './window-rows'
 
 /**
@@ -22,6 +23,8 @@ export interface ParquetFileBuilder {
   readonly featureId: string
   readonly rows: number
   push(row: ExportRow): void
+  /** Rows from..to (exclusive) of a group of this builder's feature. */
+  pushRange(group: RowGroup, from: number, to: number): void
   /** The file's bytes; the same rows always give the same bytes (no clock, no random ids). */
   encode(): Uint8Array
 }
@@ -36,8 +39,8 @@ export function createParquetFileBuilder(featureId: string, initialCapacity = 10
   const meta: (string | null)[] = []
   const evidence: (string | null)[] = []
 
-  const grow = () => {
-    capacity *= 2
+  const grow = (needed: number) => {
+    while (capacity < needed) capacity *= 2
     ts = resized(ts, capacity)
     ingested = resized(ingested, capacity)
     value = resized(value, capacity)
@@ -50,7 +53,7 @@ export function createParquetFileBuilder(featureId: string, initialCapacity = 10
       return length
     },
     push([, tsMs, rowValue, rowConfidence, ingestedMs, rowMeta, rowEvidence]) {
-      if (length === capacity) grow()
+      if (length === capacity) grow(length + 1)
       ts[length] = tsMs
       value[length] = rowValue
       confidence[length] = rowConfidence
@@ -58,6 +61,19 @@ export function createParquetFileBuilder(featureId: string, initialCapacity = 10
       meta.push(rowMeta)
       evidence.push(rowEvidence)
       length++
+    },
+    pushRange(group, from, to) {
+      const count = to - from
+      if (length + count > capacity) grow(length + count)
+      ts.set(group.tsMs.subarray(from, to), length)
+      value.set(group.value.subarray(from, to), length)
+      confidence.set(group.confidence.subarray(from, to), length)
+      ingested.set(group.ingestedMs.subarray(from, to), length)
+      for (let i = from; i < to; i++) {
+        meta.push(group.meta?.[i] ?? null)
+        evidence.push(group.evidence?.[i] ?? null)
+      }
+      length += count
     },
     encode() {
       const children = [

@@ -1,42 +1,49 @@
 import type { Database } from '../../../feature-store-svc/src/storage/database'
+import { RECORD_SEPARATOR, toGroup, type GroupRow, type RowGroup } from './row-group'
 import type { ExportWindow } from './windows'
 
 /**
- * One row of features_values as the exporter reads it: a tuple (postgres.js `.values()`), instants
- * as epoch ms in doubles (exact below 2^53), JSON as text. Tuples and plain numbers because this
- * is the hot path: a million rows should not mean a million objects, BigInts and Dates.
+ * One row of features_values as a row-wise producer hands it to a file builder: instants as epoch
+ * ms in doubles (exact below 2^53), JSON as text.
  */
 export type ExportRow = [featureId: string, tsMs: number, value: number, confidence: number, ingestedMs: number, meta: string | null, evidence: string | null]
 
 /**
- * The rows ingested in `window`, ordered by UTC day of ts, then feature, then ts — so each
- * (feature, day) group arrives in one run — `batchRows` at a time through a server-side cursor:
- * memory stays bounded whatever the window holds.
+ * The rows ingested in `window` as one group per (UTC day of ts, feature), in that order,
+ * `groupsPerFetch` groups at a time through a server-side cursor: memory holds a few groups, so
+ * it is bounded by one feature's rows of one day in the window, whatever the window's size.
  *
- * One lateral subquery per day of `days` rather than one ORDER BY over the window: each sort is
- * one day partition's share (runtime pruning leaves one partition per day), so the first rows
- * come at once instead of after a sort of the whole window, and PostgreSQL works through the
- * days while the worker encodes. Instants are truncated to ms, the precision of the Parquet
- * columns; date_part is float arithmetic, several times cheaper than extract's numeric, and
- * round() of a whole number of ms is exact.
+ * PostgreSQL packs each group's numbers and instants into bytea (float8send, timestamptz_send:
+ * 8 big-endian bytes each) read straight into typed arrays: parsing a million rows of text was
+ * most of an export's time. One lateral subquery per day: runtime pruning leaves it one partition
+ * and its sort is that day's share only. The aggregates take the rows in the order of the sorted
+ * subquery (PostgreSQL feeds them in input order); `toGroup` checks it and sorts if ever not.
  */
-export function windowRows(sql: Database, window: ExportWindow, days: { first: number; last: number }, batchRows: number): AsyncIterable<ExportRow[]> {
-  const rows = sql`
+export function windowGroups(sql: Database, window: ExportWindow, days: { first: number; last: number }, groupsPerFetch: number): AsyncIterable<RowGroup[]> {
+  const rows = sql<GroupRow[]>`
     select v.* from generate_series(${new Date(days.first)}::timestamptz, ${new Date(days.last)}::timestamptz, interval '1 day') as d(day)
     cross join lateral (
-      select feature_id,
-             round(date_part('epoch', date_trunc('milliseconds', ts)) * 1000) as ts_ms,
-             value,
-             confidence,
-             round(date_part('epoch', date_trunc('milliseconds', ingested_at)) * 1000) as ingested_ms,
-             meta::text as meta,
-             evidence::text as evidence
-      from features_values
-      where ts >= d.day and ts < d.day + interval '1 day'
-        and ingested_at >= ${new Date(window.start)} and ingested_at < ${new Date(window.end)}
-      order by feature_id, ts
+      select feature_id, count(*)::int as rows,
+             string_agg(timestamptz_send(ts), ''::bytea) as ts,
+             string_agg(float8send(value), ''::bytea) as value,
+             string_agg(float8send(confidence), ''::bytea) as confidence,
+             string_agg(timestamptz_send(ingested_at), ''::bytea) as ingested_at,
+             case when count(meta) > 0 then string_agg(coalesce(meta::text, ''), ${RECORD_SEPARATOR}) end as meta,
+             case when count(evidence) > 0 then string_agg(coalesce(evidence::text, ''), ${RECORD_SEPARATOR}) end as evidence
+      from (
+        select feature_id, ts, value, confidence, ingested_at, meta, evidence from features_values
+        where ts >= d.day and ts < d.day + interval '1 day'
+          and ingested_at >= ${new Date(window.start)} and ingested_at < ${new Date(window.end)}
+        order by feature_id, ts
+      ) as day_rows
+      group by feature_id
+      order by feature_id
     ) as v`
-  return prefetched(rows.values().cursor(batchRows) as AsyncIterable<ExportRow[]>)
+  return mapBatches(prefetched(rows.cursor(groupsPerFetch) as AsyncIterable<GroupRow[]>), (batch) => batch.map(toGroup))
+}
+
+async function* mapBatches<T, U>(source: AsyncIterable<T>, map: (item: T) => U): AsyncGenerator<U> {
+  for await (const item of source) yield map(item)
 }
 
 /** The first and last UTC day (ms at midnight) of the partitions of features_values, or null. */
