@@ -1,5 +1,6 @@
+import { cpuPerRequest } from './support/cpu-accounting'
 import { auth, serviceGet } from './support/http'
-import { measurePair, type LoadOptions } from './support/load'
+import { measurePair, runLoad, type LoadOptions } from './support/load'
 import { row, type Row } from './support/report'
 import { API, type Stack } from './support/stack'
 
@@ -8,24 +9,37 @@ const WARMUP_S = 2
 const DURATION_S = 8
 const FIXED_RATE = 2_000
 
+export interface GatewayDetails {
+  /** CPU µs per request of each process in a short saturated run, through the gateway and direct. */
+  cpuPerRequest: { viaGateway: Record<string, number>; direct: Record<string, number> }
+}
+
 /**
  * GET /latest through the gateway (JWT check, Redis rate limit, breaker, proxy) against the same
  * call straight to feature-store-svc, as fast as 10 connections go and at a fixed 2,000 req/s.
  * The bare-Fastify figure of the latest bench is the third reference.
  */
-export async function benchGateway(stack: Stack, featureId: string): Promise<{ rows: Row[] }> {
+export async function benchGateway(stack: Stack, featureId: string): Promise<{ rows: Row[]; details: GatewayDetails }> {
   const path = `${API}/latest?featureId=${encodeURIComponent(featureId)}`
   await serviceGet(stack, `/latest?featureId=${encodeURIComponent(featureId)}`)
   const viaGateway: LoadOptions = { url: `${stack.gatewayUrl}${path}`, headers: auth(stack), connections: CONNECTIONS, durationS: DURATION_S }
   const direct: LoadOptions = { url: `${stack.serviceUrl}${path}`, headers: auth(stack), connections: CONNECTIONS, durationS: DURATION_S }
   const saturated = await measurePair(viaGateway, direct, WARMUP_S)
   const fixed = await measurePair({ ...viaGateway, overallRate: FIXED_RATE }, { ...direct, overallRate: FIXED_RATE }, 0)
+  // Where the CPU goes: with every process on the same cores, throughput is CPU per request.
+  const cpu = {
+    viaGateway: await cpuPerRequest(stack.pids, () => runLoad({ ...viaGateway, durationS: 4 })),
+    direct: await cpuPerRequest(stack.pids, () => runLoad({ ...direct, durationS: 4 })),
+  }
   const rate = `gateway GET /latest @${FIXED_RATE.toLocaleString('en-US')} req/s`
+  const total = (usage: Record<string, number>) => Object.values(usage).reduce((sum, us) => sum + us, 0)
   return {
     rows: [
       row(`gateway GET /latest vs direct, ${CONNECTIONS} connections`, 'req/s', saturated.service.rps, saturated.baseline.rps, { kind: 'min-ratio', value: 0.6 }),
       row(`${rate}, p99 (baseline: direct)`, 'ms', fixed.service.p99Ms, fixed.baseline.p99Ms),
       row(`${rate}, added p99`, 'ms', fixed.service.p99Ms - fixed.baseline.p99Ms, fixed.baseline.p99Ms, { kind: 'max-result', value: 1 }),
+      row('gateway GET /latest CPU per request, all processes (baseline: direct)', 'µs', total(cpu.viaGateway), total(cpu.direct)),
     ],
+    details: { cpuPerRequest: cpu },
   }
 }

@@ -38,7 +38,7 @@ async function runBenches(stack: Stack) {
   const query = await benchQuery(stack, catalog, window, seeded)
   return {
     rows: [...published.rows, ...latest.rows, ...gateway.rows, ...query.rows],
-    details: { publish: published.details, droppedPartitions: dropped, seededQueryPoints: seeded, latest: latest.details, query: query.details },
+    details: { publish: published.details, droppedPartitions: dropped, seededQueryPoints: seeded, latest: latest.details, gateway: gateway.details, query: query.details },
   }
 }
 
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   try {
     const [server] = await stack.sql<{ version: string }[]>`select version()`
     const { rows, details } = await runBenches(stack)
+    console.log(`CPU µs per request by process, GET /latest through the gateway: ${JSON.stringify(details.gateway.cpuPerRequest.viaGateway)}; direct: ${JSON.stringify(details.gateway.cpuPerRequest.direct)}`)
     // The liquidity bench brings its own stack (store, liquidity-svc, bare server) and data.
     await stack.stop()
     step('liquidity: compute alone, cold and cached /regime/latest, 366-day history')

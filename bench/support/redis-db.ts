@@ -5,6 +5,8 @@ const SERVICE_PREFIX = 'lav:fs:latest:'
 
 export interface BenchRedis {
   url: string
+  /** The server's process id when it runs on this machine (it says so in INFO). */
+  serverPid: number | undefined
   flush(): Promise<void>
   close(): Promise<void>
 }
@@ -25,8 +27,10 @@ export async function openBenchRedis(baseUrl: string, dbIndex: number): Promise<
     redis.disconnect()
     throw new Error(`Redis db ${dbIndex} holds keys the bench did not write (e.g. ${strangers[0]}); set BENCH_REDIS_DB to an unused index`)
   }
+  const serverPid = Number((await redis.info('server')).match(/process_id:(\d+)/)?.[1]) || undefined
   return {
     url: url.toString(),
+    serverPid,
     flush: async () => {
       await redis.flushdb()
     },

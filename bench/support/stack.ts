@@ -16,6 +16,8 @@ export interface Stack {
   /** The gateway in front of the service (rate limit set out of reach, so it never answers 429). */
   gatewayUrl: string
   bareUrl: string
+  /** Process ids of the bench, the service, the gateway and Redis, for CPU accounting. */
+  pids: Record<'bench' | 'service' | 'gateway' | 'redis', number | undefined>
   token: string
   /** The bench's own connection to the bench database, for the raw baseline and set-up. */
   sql: postgres.Sql
@@ -50,7 +52,8 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
       scope: 'oracle.reader oracle.publisher',
       ttl: '1h',
     })
-    return { serviceUrl: service.url, gatewayUrl: gateway.url, bareUrl: bare.url, token, sql, stop }
+    const pids = { bench: process.pid, service: service.child.pid, gateway: gateway.child.pid, redis: redis.serverPid }
+    return { serviceUrl: service.url, gatewayUrl: gateway.url, bareUrl: bare.url, pids, token, sql, stop }
   } catch (error) {
     await stop()
     throw error
