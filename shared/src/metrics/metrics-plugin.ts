@@ -28,11 +28,25 @@ async function metricsPlugin(app: FastifyInstance, { registry, defaultMetrics = 
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   })
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.url === '/metrics') return
-    const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) }
-    requests.inc(labels)
-    duration.observe(labels, reply.elapsedTime / 1000)
+  // One pair of labelled children per (method, route, status), a bounded set: prom-client would
+  // otherwise hash the label object on every request, twice.
+  const recorders = new Map<string, { count: ReturnType<typeof requests.labels>; seconds: ReturnType<typeof duration.labels> }>()
+  const recorderFor = (method: string, route: string, status: string) => {
+    const key = `${method} ${status} ${route}`
+    let recorder = recorders.get(key)
+    if (!recorder) {
+      recorder = { count: requests.labels(method, route, status), seconds: duration.labels(method, route, status) }
+      recorders.set(key, recorder)
+    }
+    return recorder
+  }
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.routeOptions.url !== '/metrics') {
+      const recorder = recorderFor(request.method, routeLabel(request), String(reply.statusCode))
+      recorder.count.inc()
+      recorder.seconds.observe(reply.elapsedTime / 1000)
+    }
+    done()
   })
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', registry.contentType)
