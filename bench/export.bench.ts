@@ -83,12 +83,17 @@ export async function runExportBench(env: NodeJS.ProcessEnv = process.env): Prom
     // warms the S3 server (in this process), so the measured run below is not its first.
     const defaults = await runChild([], childEnv(''))
     await sql`delete from export_watermarks`
+    // s3rver runs in this process, which otherwise only waits: its CPU time is the S3 server's.
+    const cpuBefore = process.cpuUsage()
     const exported = await runChild([], childEnv(EXPORT_WORKER_NODE_OPTIONS))
+    const cpuUsed = process.cpuUsage(cpuBefore)
+    const s3ServerSeconds = (cpuUsed.user + cpuUsed.system) / 1e6
     for (const run of [exported, defaults]) {
       if (run.rows !== ROWS || encoded.rows !== ROWS || run.files !== encoded.files) {
         throw new Error(`the export wrote ${run.rows} rows in ${run.files} files, the encoder ${encoded.rows} in ${encoded.files}: the run is not valid`)
       }
     }
+    console.log(`export: worker CPU ${exported.cpuSeconds.toFixed(2)} s (whole process, start-up included), s3rver CPU ${s3ServerSeconds.toFixed(2)} s`)
     console.log(`export: ${exported.files} files in ${exported.seconds.toFixed(2)} s (${defaults.seconds.toFixed(2)} s with Node defaults); encode only: ${encoded.seconds.toFixed(2)} s`)
     const rate = ROWS / exported.seconds
     return [
@@ -96,6 +101,9 @@ export async function runExportBench(env: NodeJS.ProcessEnv = process.env): Prom
       row('export 1M rows end to end vs 150,000 rows/s', 'rows/s', rate, 150_000, { kind: 'min-ratio', value: 1 }),
       row('export worker peak RSS (baseline: encode-only process)', 'MB', exported.maxRssMb, encoded.maxRssMb, { kind: 'max-result', value: 300 }),
       row('export worker peak RSS, Node default heap (baseline: with NODE_OPTIONS)', 'MB', defaults.maxRssMb, exported.maxRssMb),
+      // Where the two cores go: the worker, and the S3 server that shares the machine in this bench.
+      row(`export worker CPU, start-up included (baseline: the export's wall time)`, 's', exported.cpuSeconds, exported.seconds),
+      ...(s3 ? [row(`export: s3rver CPU for ${exported.files} PUT + HEAD (baseline: the export's wall time)`, 's', s3ServerSeconds, exported.seconds)] : []),
     ]
   } finally {
     await sql.end({ timeout: 5 })

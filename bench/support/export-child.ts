@@ -20,6 +20,8 @@ export interface ChildReport {
   rows: number
   files: number
   seconds: number
+  /** CPU time of the whole process (all threads) since it started. */
+  cpuSeconds: number
   maxRssMb: number
 }
 
@@ -40,7 +42,10 @@ export function featureRows(data: Dataset, feature: BenchFeature): ExportRow[] {
   })
 }
 
-const report = (rows: number, files: number, seconds: number): ChildReport => ({ rows, files, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })
+const report = (rows: number, files: number, seconds: number): ChildReport => {
+  const usage = process.resourceUsage()
+  return { rows, files, seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMb: usage.maxRSS / 1024 }
+}
 
 /** The worker's own code and configuration (from the environment): one export cycle, timed inside. */
 async function exportChild(): Promise<ChildReport> {
