@@ -135,3 +135,32 @@ describe('POST /query', () => {
     expect(response.json().message).toContain(field)
   })
 })
+
+describe('POST /query numbers and instants', () => {
+  const FUNDING = 'cex/btc/perp_funding_rate_8h'
+  // Doubles whose shortest text PostgreSQL and JavaScript spell differently (exponents), or that
+  // need all 17 digits; instants with odd milliseconds across a day boundary.
+  const values = [0.00005, -0.0000015, 0.1 * 0.3, 0.012345678901234567, -0.05, 0, 1e-7]
+  const start = Date.UTC(2025, 10, 3, 23, 59, 59, 997)
+
+  it('returns every value and instant exactly as published, as /latest does', async () => {
+    const points = values.map((value, i) => point(FUNDING, iso(start + i * 1_001), value, { confidence: 0.3 + i / 10, meta: { i, note: 'a "quoted" note' } }))
+    const published = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: bearer('oracle.publisher'), payload: points })
+    expect(published.json(), published.body).toMatchObject({ accepted: values.length, rejected: 0 })
+
+    const response = await query({ featureIds: [FUNDING], since: iso(start), until: iso(start + 60_000) })
+    const [result] = response.json()
+    expect(result.points.map((p: { value: number }) => p.value)).toEqual(values)
+    expect(result.points.map((p: { ts: string }) => p.ts)).toEqual(values.map((_, i) => iso(start + i * 1_001)))
+    expect(result.points.map((p: { confidence: number }) => p.confidence)).toEqual(values.map((_, i) => 0.3 + i / 10))
+    expect(result.points.map((p: { meta: unknown }) => p.meta)).toEqual(values.map((_, i) => ({ i, note: 'a "quoted" note' })))
+    // JavaScript's own spelling of each number: the text is the same whichever endpoint answers.
+    expect(response.body).toContain('"value":0.00005,')
+    expect(response.body).toContain('"value":-0.0000015,')
+    expect(response.body).toContain('"value":1e-7,')
+
+    const latest = (await store.app.inject({ method: 'GET', url: `${API}/latest?featureId=${encodeURIComponent(FUNDING)}`, headers: READ })).json()
+    const last = result.points.at(-1)
+    expect({ value: latest.value, ts: latest.ts, ingested_at: latest.ingested_at }).toEqual({ value: last.value, ts: last.ts, ingested_at: last.ingested_at })
+  })
+})
