@@ -4,6 +4,7 @@ import { utcDay } from '../../../feature-store-svc/src/storage/partitions'
 import type { ObjectStore } from '../s3/object-store'
 import { buildManifest, sha256, type ExportedFile } from './manifest'
 import { createParquetFileBuilder, type ParquetFileBuilder } from './parquet-file'
+import type { RowGroup } from './row-group'
 import { createTaskPool } from './task-pool'
 import { partitionDays, windowGroups } from './window-rows'
 import { partKey, type ExportWindow } from './windows'
@@ -64,26 +65,27 @@ export async function exportWindow(deps: WindowExportDeps, window: ExportWindow)
     })
   }
 
+  /** Adds a group's rows to the open file, shipped first when the (feature, day) changes or it is full. */
+  const append = async (group: RowGroup) => {
+    const dayIndex = Math.floor((group.tsMs[0] ?? 0) / DAY_MS)
+    for (let from = 0; from < group.rows; ) {
+      let target = open
+      const sameGroup = target?.builder.featureId === group.featureId && target.dayIndex === dayIndex
+      if (!target || !sameGroup || target.builder.rows >= deps.maxRowsPerFile) {
+        const sequence = target && sameGroup ? target.sequence + 1 : 0
+        if (target) await ship(target)
+        target = open = { builder: createParquetFileBuilder(group.featureId), dayIndex, sequence }
+      }
+      const to = Math.min(group.rows, from + deps.maxRowsPerFile - target.builder.rows)
+      target.builder.pushRange(group, from, to)
+      from = to
+    }
+  }
+
   try {
     const days = await partitionDays(deps.sql)
     const batches = days ? windowGroups(deps.sql, window, days, deps.cursorGroups ?? 16) : []
-    for await (const batch of batches) {
-      for (const group of batch) {
-        const dayIndex = Math.floor((group.tsMs[0] ?? 0) / DAY_MS)
-        for (let from = 0; from < group.rows; ) {
-          let target = open
-          const sameGroup = target?.builder.featureId === group.featureId && target.dayIndex === dayIndex
-          if (!target || !sameGroup || target.builder.rows >= deps.maxRowsPerFile) {
-            const sequence = target && sameGroup ? target.sequence + 1 : 0
-            if (target) await ship(target)
-            target = open = { builder: createParquetFileBuilder(group.featureId), dayIndex, sequence }
-          }
-          const to = Math.min(group.rows, from + deps.maxRowsPerFile - target.builder.rows)
-          target.builder.pushRange(group, from, to)
-          from = to
-        }
-      }
-    }
+    for await (const batch of batches) for (const group of batch) await append(group)
     if (open) await ship(open)
     await pool.drain()
   } catch (error) {
