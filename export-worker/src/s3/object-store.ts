@@ -70,7 +70,9 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     },
     async put(key, body, { contentType, metadata }) {
       if (body.length <= options.multipartThresholdBytes) {
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: body, ContentType: contentType, Metadata: metadata }))
+        const command = new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: body, ContentType: contentType, Metadata: metadata })
+        if (metadata.sha256) withPayloadHash(command, metadata.sha256)
+        await client.send(command)
         return
       }
       const upload = new Upload({
@@ -137,4 +139,19 @@ function errorName(error: unknown): string {
 function isNotFound(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode
   return errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket' || status === 404
+}
+
+/**
+ * Signature V4 signs a hash of the payload; given the header, the signer takes it instead of
+ * hashing the body a second time (the caller hashed it already for the object's metadata).
+ */
+function withPayloadHash(command: PutObjectCommand, sha256Hex: string): void {
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> }
+      if (request.headers) request.headers['x-amz-content-sha256'] = sha256Hex
+      return next(args)
+    },
+    { step: 'build', name: 'lavPayloadSha256' },
+  )
 }
