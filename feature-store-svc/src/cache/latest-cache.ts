@@ -63,6 +63,7 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
   }
   // A named command runs by EVALSHA: the script body crosses the wire once, not on every offer.
   if (!('offerLatest' in redis)) redis.defineCommand('offerLatest', { numberOfKeys: 1, lua: OFFER_SCRIPT })
+  const results = { hit: lookups.labels({ result: 'hit' }), miss: lookups.labels({ result: 'miss' }), error: lookups.labels({ result: 'error' }) }
   const read = perTurnBatcher<CachedLatest | undefined>(async (batch) => {
     const keys = [...batch.keys()]
     const results = await redis.pipeline(keys.map((featureId) => ['hmget', keyPrefix + featureId, 't', 'p'])).exec()
@@ -79,10 +80,11 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
     async get(featureId) {
       try {
         const cached = await read(featureId)
-        lookups.inc({ result: cached ? 'hit' : 'miss' })
+        if (cached) results.hit.inc()
+        else results.miss.inc()
         return cached
       } catch (error) {
-        lookups.inc({ result: 'error' })
+        results.error.inc()
         failed('get', error)
         return undefined
       }

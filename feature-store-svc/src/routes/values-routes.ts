@@ -32,8 +32,10 @@ export async function valuesRoutes(app: ZodApp, deps: ValuesRoutesDeps): Promise
     registers: [deps.registry],
   })
 
-  const timed = async <T>(endpoint: string, read: () => Promise<T>): Promise<T> => {
-    const end = duration.startTimer({ endpoint })
+  // Children bound once: labelling on every read would hash the label object each time.
+  const timers = { latest: duration.labels({ endpoint: 'latest' }), query: duration.labels({ endpoint: 'query' }) }
+  const timed = async <T>(endpoint: keyof typeof timers, read: () => Promise<T>): Promise<T> => {
+    const end = timers[endpoint].startTimer()
     try {
       return await read()
     } finally {

@@ -57,6 +57,7 @@ function sendUpstreamError(reply: FastifyReply, name: string, error: Error & { c
 export async function upstreamProxy(app: ZodApp, options: UpstreamProxyOptions): Promise<void> {
   const pool = new Pool(options.url, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs })
   app.addHook('onClose', async () => pool.close())
+  app.decorateRequest('breakerTicket', undefined)
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
 

@@ -118,6 +118,9 @@ async function authPlugin(app: FastifyInstance, config: AuthConfig): Promise<voi
   // Runs in onRequest, before the body is read or validated: a caller without the right token
   // learns nothing about the schema.
   const authenticate = createAuthenticate(createVerifier())
+  // Declared up front so every request object keeps one shape (V8 hidden class).
+  app.decorateRequest('principal', undefined)
+  app.decorateRequest('authFailure', undefined)
   app.decorate('authenticate', authenticate)
   app.decorate('requireScope', (scope: Scope): onRequestAsyncHookHandler => {
     return async (request) => {

@@ -13,8 +13,9 @@ export function correlationIdFrom(request: IncomingMessage): string {
 }
 
 async function correlationPlugin(app: FastifyInstance): Promise<void> {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_HEADER, request.id)
+    done()
   })
 }
 
