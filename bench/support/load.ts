@@ -27,13 +27,19 @@ export interface LoadResult {
   errors: number
 }
 
+/** One run's result with what combining runs needs: every 2xx latency, sorted, and the time taken. */
+export interface LoadRun extends LoadResult {
+  samples: Float64Array
+  elapsedS: number
+}
+
 /**
  * One autocannon run. Latencies are collected from its `response` events rather than read from
  * its histogram: that histogram keeps whole milliseconds, too coarse for sub-ms answers, and in
  * rate mode it back-fills "coordinated omission" samples against a 1 ms interval that does not
  * match the real per-connection interval, which would inflate every percentile.
  */
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const latencies: number[] = []
   const started = performance.now()
   const result = await new Promise<Result>((resolve, reject) => {
@@ -67,19 +73,51 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] ?? 0) : 0,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    samples: sorted,
+    elapsedS,
+  }
+}
+
+// A fixed rate is generated open-loop (see paced-load.ts); otherwise autocannon goes flat out.
+const runnerFor = (options: LoadOptions) => (options.overallRate ? runPaced : runLoad)
+
+async function validRun(options: LoadOptions): Promise<LoadRun> {
+  const run = await runnerFor(options)(options)
+  if (run.non2xx > 0 || run.errors > 0) {
+    throw new Error(`${options.method ?? 'GET'} ${options.url}: ${run.non2xx} non-2xx answers and ${run.errors} errors; the run is not valid`)
+  }
+  return run
+}
+
+/** Runs of the same load as one result: rates over the summed time, percentiles over all samples. */
+export function combine(options: LoadOptions, runs: LoadRun[]): LoadResult {
+  const samples = new Float64Array(runs.reduce((sum, run) => sum + run.samples.length, 0))
+  let offset = 0
+  for (const run of runs) {
+    samples.set(run.samples, offset)
+    offset += run.samples.length
+  }
+  samples.sort()
+  const elapsedS = runs.reduce((sum, run) => sum + run.elapsedS, 0)
+  return {
+    url: options.url,
+    connections: runs[0]?.connections ?? options.connections,
+    durationS: options.durationS,
+    overallRate: options.overallRate ?? null,
+    requests: samples.length,
+    rps: samples.length / elapsedS,
+    p50Ms: percentile(samples, 0.5),
+    p99Ms: percentile(samples, 0.99),
+    maxMs: samples.length > 0 ? (samples[samples.length - 1] ?? 0) : 0,
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
   }
 }
 
 /** A warm-up run whose numbers are thrown away, then the measured run. */
 export async function warmThenRun(options: LoadOptions, warmupS: number): Promise<LoadResult> {
-  // A fixed rate is generated open-loop (see paced-load.ts); otherwise autocannon goes flat out.
-  const run = options.overallRate ? runPaced : runLoad
-  if (warmupS > 0) await run({ ...options, durationS: warmupS })
-  const measured = await run(options)
-  if (measured.non2xx > 0 || measured.errors > 0) {
-    throw new Error(`${options.method ?? 'GET'} ${options.url}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors; the run is not valid`)
-  }
-  return measured
+  if (warmupS > 0) await runnerFor(options)({ ...options, durationS: warmupS })
+  return combine(options, [await validRun(options)])
 }
 
 export interface Pair {
@@ -87,7 +125,20 @@ export interface Pair {
   baseline: LoadResult
 }
 
-/** The service run, then the baseline run with the same load shape. */
+/**
+ * Both warmed up, then each measured in two halves in the order service, baseline, baseline,
+ * service: the machine is shared and its speed drifts, and this order makes a steady drift weigh
+ * on both sides alike instead of on whichever ran second.
+ */
 export async function measurePair(service: LoadOptions, baseline: LoadOptions, warmupS: number): Promise<Pair> {
-  return { service: await warmThenRun(service, warmupS), baseline: await warmThenRun(baseline, warmupS) }
+  if (warmupS > 0) {
+    await runnerFor(service)({ ...service, durationS: warmupS })
+    await runnerFor(baseline)({ ...baseline, durationS: warmupS })
+  }
+  const half = (options: LoadOptions) => validRun({ ...options, durationS: options.durationS / 2 })
+  const serviceFirst = await half(service)
+  const baselineFirst = await half(baseline)
+  const baselineSecond = await half(baseline)
+  const serviceSecond = await half(service)
+  return { service: combine(service, [serviceFirst, serviceSecond]), baseline: combine(baseline, [baselineFirst, baselineSecond]) }
 }

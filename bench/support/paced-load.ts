@@ -1,5 +1,5 @@
 import { Pool } from 'undici'
-import type { LoadOptions, LoadResult } from './load'
+import type { LoadOptions, LoadRun } from './load'
 import { percentile } from './percentile'
 
 const POOL_CONNECTIONS = 32
@@ -10,7 +10,7 @@ const POOL_CONNECTIONS = 32
  * share of the second back to back, a burst at saturation). Latency runs from the moment the
  * request is handed to the pool, so waiting for a free connection counts. Needs `overallRate`.
  */
-export async function runPaced(options: LoadOptions): Promise<LoadResult> {
+export async function runPaced(options: LoadOptions): Promise<LoadRun> {
   const rate = options.overallRate
   if (!rate) throw new Error('runPaced needs overallRate')
   const url = new URL(options.url)
@@ -61,5 +61,7 @@ export async function runPaced(options: LoadOptions): Promise<LoadResult> {
     maxMs: answered > 0 ? (sorted[answered - 1] ?? 0) : 0,
     non2xx,
     errors,
+    samples: sorted,
+    elapsedS,
   }
 }
