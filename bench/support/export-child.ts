@@ -20,7 +20,7 @@ export interface ChildReport {
   rows: number
   files: number
   seconds: number
-  /** CPU time of the whole process (all threads) since it started. */
+  /** CPU time of the process (all threads) during the timed part. */
   cpuSeconds: number
   maxRssMb: number
 }
@@ -42,10 +42,13 @@ export function featureRows(data: Dataset, feature: BenchFeature): ExportRow[] {
   })
 }
 
-const report = (rows: number, files: number, seconds: number): ChildReport => {
-  const usage = process.resourceUsage()
-  return { rows, files, seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMb: usage.maxRSS / 1024 }
-}
+const report = (rows: number, files: number, seconds: number, cpu: NodeJS.CpuUsage): ChildReport => ({
+  rows,
+  files,
+  seconds,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+})
 
 /** The worker's own code and configuration (from the environment): one export cycle, timed inside. */
 async function exportChild(): Promise<ChildReport> {
@@ -53,8 +56,9 @@ async function exportChild(): Promise<ChildReport> {
   const runtime = await openRuntime(config)
   try {
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
     const result = await runExportCycle(jobDeps(config, runtime).exportDeps, { onBusy: 'wait' })
-    return report(result.rows, result.files, (performance.now() - started) / 1000)
+    return report(result.rows, result.files, (performance.now() - started) / 1000, process.cpuUsage(cpuBefore))
   } finally {
     await runtime.close()
   }
@@ -67,6 +71,7 @@ async function exportChild(): Promise<ChildReport> {
 async function encodeChild(data: Dataset): Promise<ChildReport> {
   let seconds = 0
   let files = 0
+  const cpu = { user: 0, system: 0 }
   for (const feature of data.features) {
     const all = featureRows(data, feature)
     for (let start = 0; start < all.length; files++) {
@@ -75,14 +80,18 @@ async function encodeChild(data: Dataset): Promise<ChildReport> {
       while (end < all.length && Math.floor(all[end]![1] / DAY_MS) === day) end++
       const group = all.slice(start, end)
       const started = performance.now()
+      const cpuBefore = process.cpuUsage()
       const builder = createParquetFileBuilder(feature.id)
       for (const row of group) builder.push(row)
       builder.encode()
+      const used = process.cpuUsage(cpuBefore)
+      cpu.user += used.user
+      cpu.system += used.system
       seconds += (performance.now() - started) / 1000
       start = end
     }
   }
-  return report(data.features.length * POINTS_PER_FEATURE, files, seconds)
+  return report(data.features.length * POINTS_PER_FEATURE, files, seconds, cpu)
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
