@@ -42,7 +42,8 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
   const catalogRepository = createCatalogRepository(deps.sql)
   const catalog = createCatalogSnapshot(catalogRepository)
   const values = createValuesRepository(deps.sql)
-  const cache = createLatestCache({ redis: deps.redis, registry: deps.registry, log: app.log, ttlSeconds: deps.config.cacheTtlSeconds })
+  const cache = createLatestCache({ redis: deps.redis, registry: deps.registry, log: app.log, ttlSeconds: deps.config.cacheTtlSeconds, reload: (ids) => values.latest(ids) })
+  app.addHook('onClose', async () => cache.close())
   const partitions = createPartitionManager(deps.sql)
 
   await app.register(healthRoutes, { sql: deps.sql, redis: deps.redis })

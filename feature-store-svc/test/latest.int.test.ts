@@ -97,3 +97,55 @@ describe('GET /latest when Redis stops', () => {
     probe.disconnect()
   })
 })
+
+describe('GET /latest when a persistent Redis restarts with an older value', () => {
+  let redisServer: RedisServerHandle
+  let store: StoreHarness
+
+  beforeAll(async () => {
+    redisServer = await startRedisServer({ persistent: true })
+    store = await startStore({ redisUrl: redisServer.url })
+  })
+  afterAll(async () => {
+    await store.close()
+    await redisServer.stop()
+  })
+
+  it('never serves the value Redis restored, and writes the newer one through again once Redis is back', async () => {
+    const other = await store.rebuild()
+    const read = (app = store.app) => app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
+    await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date(Date.now() - HOUR).toISOString(), 4e9)] })
+    expect((await read()).json().value).toBe(4e9)
+
+    // Redis dies holding 4e9 on disk; the next publish commits 5e9 but cannot write it through.
+    await redisServer.stop()
+    const published = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
+    expect(published.json()).toMatchObject({ accepted: 1 })
+    expect((await read()).json().value).toBe(5e9)
+
+    await redisServer.start()
+    const probe = createCacheRedis(redisServer.url, 500)
+    const cachedValue = async () => {
+      const keys = await probe.keys('*latest*')
+      const prefix = keys[0] ? await probe.hget(keys[0], 'p') : null
+      return prefix ? (JSON.parse(`${prefix}}`) as { value: number }).value : null
+    }
+    try {
+      // The publishing replica reads PostgreSQL until the repair is through; then Redis has 5e9.
+      const seen: number[] = []
+      await expect
+        .poll(
+          async () => {
+            seen.push((await read()).json().value)
+            return cachedValue()
+          },
+          { timeout: 10_000, interval: 100 },
+        )
+        .toBe(5e9)
+      expect(new Set(seen)).toEqual(new Set([5e9]))
+      expect((await read(other)).json().value).toBe(5e9)
+    } finally {
+      probe.disconnect()
+    }
+  })
+})

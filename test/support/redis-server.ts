@@ -41,8 +41,11 @@ export interface RedisServerHandle {
   start(): Promise<void>
 }
 
-/** A real redis-server on a free port, which a test may stop and start again. */
-export async function startRedisServer(port?: number): Promise<RedisServerHandle> {
+/**
+ * A real redis-server on a free port, which a test may stop and start again. `persistent` keeps
+ * its data across a stop (an append-only file synced on every write), as a production Redis does.
+ */
+export async function startRedisServer({ port, persistent = false }: { port?: number; persistent?: boolean } = {}): Promise<RedisServerHandle> {
   if (!redisServerOnPath()) {
     throw new Error('redis-server is not on PATH: install it (apt-get install redis-server) or set REDIS_URL')
   }
@@ -50,7 +53,8 @@ export async function startRedisServer(port?: number): Promise<RedisServerHandle
   const dir = mkdtempSync(join(tmpdir(), 'lav-redis-'))
   let child: ChildProcess | undefined
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
+    child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir], {
       stdio: 'ignore',
     })
     for (let i = 0; i < 100; i++) {

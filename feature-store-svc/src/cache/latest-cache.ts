@@ -4,6 +4,7 @@ import { Counter, type Registry } from 'prom-client'
 import { perTurnBatcher } from '@lav/shared'
 import { pointJsonPrefix } from '../query/point-view'
 import type { ValueRow } from '../storage/values-repository'
+import { createUnsyncedFeatures } from './unsynced-features'
 
 export interface CachedLatest {
   ts: number
@@ -13,8 +14,13 @@ export interface CachedLatest {
 
 export interface LatestCache {
   get(featureId: string): Promise<CachedLatest | undefined>
-  /** Stores each row unless the cache already holds a newer point (greater ts, or same ts revised later). */
+  /**
+   * Stores each row unless the cache already holds a newer point (greater ts, or same ts revised
+   * later). When Redis fails, the features are read from PostgreSQL here and written through
+   * again later (see unsynced-features.ts).
+   */
   offer(rows: ValueRow[]): Promise<void>
+  close(): void
 }
 
 // Compare-and-set in one round trip: a reader that fetched an older row from PostgreSQL can
@@ -37,10 +43,14 @@ export interface LatestCacheOptions {
   registry: Registry
   log: FastifyBaseLogger
   ttlSeconds: number
+  /** The newest rows of features from PostgreSQL, to write through again after a Redis failure. */
+  reload: (featureIds: string[]) => Promise<ValueRow[]>
+  repairIntervalMs?: number
   keyPrefix?: string
 }
 
-export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix = 'lav:fs:latest:' }: LatestCacheOptions): LatestCache {
+export function createLatestCache(options: LatestCacheOptions): LatestCache {
+  const { redis, registry, log, ttlSeconds, keyPrefix = 'lav:fs:latest:' } = options
   const lookups = new Counter({ name: 'feature_cache_lookups_total', help: 'Latest-value cache lookups by result', labelNames: ['result'] as const, registers: [registry] })
   const fallbacks = new Counter({
     name: 'feature_cache_fallback_total',
@@ -59,7 +69,7 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
   }
 
   if (!redis) {
-    return { get: async () => undefined, offer: async () => {} }
+    return { get: async () => undefined, offer: async () => {}, close: () => {} }
   }
   // A named command runs by EVALSHA: the script body crosses the wire once, not on every offer.
   if (!('offerLatest' in redis)) redis.defineCommand('offerLatest', { numberOfKeys: 1, lua: OFFER_SCRIPT })
@@ -76,8 +86,25 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
       }
     })
   })
+  const writeThrough = async (rows: ValueRow[]): Promise<boolean> => {
+    if (rows.length === 0) return true
+    try {
+      const pipeline = redis.pipeline() as ChainableCommander & OfferCommand
+      for (const row of rows) pipeline.offerLatest(keyPrefix + row.featureId, row.ts, row.ingestedAtUs, pointJsonPrefix(row), ttlSeconds)
+      const results = await pipeline.exec()
+      const firstError = results?.find(([error]) => error)?.[0]
+      if (firstError) throw firstError
+      return true
+    } catch (error) {
+      failed('offer', error)
+      return false
+    }
+  }
+  const unsynced = createUnsyncedFeatures({ reload: options.reload, writeThrough, intervalMs: options.repairIntervalMs ?? 500, log })
   return {
     async get(featureId) {
+      // Redis may hold an older point for it: PostgreSQL answers until the repair went through.
+      if (unsynced.has(featureId)) return undefined
       try {
         const cached = await read(featureId)
         if (cached) results.hit.inc()
@@ -90,16 +117,8 @@ export function createLatestCache({ redis, registry, log, ttlSeconds, keyPrefix 
       }
     },
     async offer(rows) {
-      if (rows.length === 0) return
-      try {
-        const pipeline = redis.pipeline() as ChainableCommander & OfferCommand
-        for (const row of rows) pipeline.offerLatest(keyPrefix + row.featureId, row.ts, row.ingestedAtUs, pointJsonPrefix(row), ttlSeconds)
-        const results = await pipeline.exec()
-        const firstError = results?.find(([error]) => error)?.[0]
-        if (firstError) throw firstError
-      } catch (error) {
-        failed('offer', error)
-      }
+      if (!(await writeThrough(rows))) unsynced.add(rows.map((row) => row.featureId))
     },
+    close: () => unsynced.close(),
   }
 }
