@@ -159,8 +159,13 @@ describe('POST /query numbers and instants', () => {
     expect(response.body).toContain('"value":-0.0000015,')
     expect(response.body).toContain('"value":1e-7,')
 
-    const latest = (await store.app.inject({ method: 'GET', url: `${API}/latest?featureId=${encodeURIComponent(FUNDING)}`, headers: READ })).json()
+    const latestResponse = await store.app.inject({ method: 'GET', url: `${API}/latest?featureId=${encodeURIComponent(FUNDING)}`, headers: READ })
+    const latest = latestResponse.json()
     const last = result.points.at(-1)
-    expect({ value: latest.value, ts: latest.ts, ingested_at: latest.ingested_at }).toEqual({ value: last.value, ts: last.ts, ingested_at: last.ingested_at })
+    expect({ value: latest.value, ts: latest.ts, ingested_at: latest.ingested_at, meta: latest.meta }).toEqual({ value: last.value, ts: last.ts, ingested_at: last.ingested_at, meta: last.meta })
+    // Byte for byte: the point's text in /latest is the same as in /query, up to its read-time fields.
+    const pointText = (body: string) => body.match(/"ts":"[^"]+","value":1e-7,[^}]+\},"ingested_at":"[^"]+"/)?.[0]
+    expect(pointText(latestResponse.body)).toBeDefined()
+    expect(pointText(latestResponse.body)?.replace(/,"stale":(true|false)/, '')).toBe(pointText(response.body)?.replace(/,"stale":(true|false)/, ''))
   })
 })

@@ -6,8 +6,8 @@ import type { ValueRow } from '../storage/values-repository'
  * time: the latest-value cache keeps this text so a hit costs no parse and no serialiser pass.
  */
 export function pointJsonPrefix(row: ValueRow): string {
-  const meta = row.meta ? `,"meta":${JSON.stringify(row.meta)}` : ''
-  const evidence = row.evidence ? `,"evidence":${JSON.stringify(row.evidence)}` : ''
+  const meta = row.meta === null ? '' : `,"meta":${row.meta}`
+  const evidence = row.evidence === null ? '' : `,"evidence":${row.evidence}`
   const ingestedAt = new Date(Math.floor(row.ingestedAtUs / 1000)).toISOString()
   return `{"featureId":${JSON.stringify(row.featureId)},"ts":"${new Date(row.ts).toISOString()}","value":${row.value},"confidence":${row.confidence}${meta}${evidence},"ingested_at":"${ingestedAt}"`
 }

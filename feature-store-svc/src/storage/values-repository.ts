@@ -7,8 +7,9 @@ export interface ValueRow {
   ts: number
   value: number
   confidence: number
-  meta: Record<string, unknown> | null
-  evidence: Evidence[] | null
+  /** JSON as PostgreSQL's jsonb text, pasted into answers as is: /latest and /query write it alike. */
+  meta: string | null
+  evidence: string | null
   /** Microseconds since the epoch: PostgreSQL's precision, so two revisions in one ms still order. */
   ingestedAtUs: number
 }
@@ -43,8 +44,8 @@ type RawRow = {
   ts: Date
   value: number
   confidence: number
-  meta: Record<string, unknown> | null
-  evidence: Evidence[] | null
+  meta: string | null
+  evidence: string | null
   ingested_us: string
 }
 
@@ -88,7 +89,7 @@ export function createValuesRepository(sql: Database): ValuesRepository {
     },
     async latest(featureIds) {
       const rows = await sql<RawRow[]>`
-        select f.id as feature_id, v.ts, v.value, v.confidence, v.meta, v.evidence,
+        select f.id as feature_id, v.ts, v.value, v.confidence, v.meta::text as meta, v.evidence::text as evidence,
                (extract(epoch from v.ingested_at) * 1000000)::bigint::text as ingested_us
         from unnest(${sql.array(featureIds)}::text[]) as f(id)
         cross join lateral (
