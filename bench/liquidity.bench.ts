@@ -9,7 +9,7 @@ import { dataWindow, evaluateInstants } from '../liquidity-svc/src/signals/evalu
 import { toSeries } from '../liquidity-svc/src/signals/series'
 import type { EvaluationData } from '../liquidity-svc/src/signals/types'
 import { warmThenRun } from './support/load'
-import { percentile } from './support/percentile'
+import { percentile } from './support/load-stats'
 import { startLiquidityStack, type LiquidityStack } from './support/liquidity-stack'
 import { row, runWhenMain, type Row } from './support/report'
 

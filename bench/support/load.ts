@@ -1,6 +1,6 @@
 import autocannon, { type Result } from 'autocannon'
 import { runPaced } from './paced-load'
-import { percentile } from './percentile'
+import { loadRun } from './load-stats'
 
 export interface LoadOptions {
   url: string
@@ -60,22 +60,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     })
   })
   const elapsedS = (performance.now() - started) / 1000
-  const sorted = Float64Array.from(latencies).sort()
-  return {
-    url: options.url,
-    connections: options.connections,
-    durationS: options.durationS,
-    overallRate: options.overallRate ?? null,
-    requests: sorted.length,
-    rps: sorted.length / elapsedS,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-    maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] ?? 0) : 0,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    samples: sorted,
-    elapsedS,
-  }
+  return loadRun(options, options.connections, Float64Array.from(latencies).sort(), elapsedS, { non2xx: result.non2xx, errors: result.errors + result.timeouts })
 }
 
 // A fixed rate is generated open-loop (see paced-load.ts); otherwise autocannon goes flat out.
@@ -97,21 +82,11 @@ export function combine(options: LoadOptions, runs: LoadRun[]): LoadResult {
     samples.set(run.samples, offset)
     offset += run.samples.length
   }
-  samples.sort()
+  const failures = { non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0), errors: runs.reduce((sum, run) => sum + run.errors, 0) }
   const elapsedS = runs.reduce((sum, run) => sum + run.elapsedS, 0)
-  return {
-    url: options.url,
-    connections: runs[0]?.connections ?? options.connections,
-    durationS: options.durationS,
-    overallRate: options.overallRate ?? null,
-    requests: samples.length,
-    rps: samples.length / elapsedS,
-    p50Ms: percentile(samples, 0.5),
-    p99Ms: percentile(samples, 0.99),
-    maxMs: samples.length > 0 ? (samples[samples.length - 1] ?? 0) : 0,
-    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
-    errors: runs.reduce((sum, run) => sum + run.errors, 0),
-  }
+  // Without the samples: the result goes into results/latest.json.
+  const { samples: _samples, elapsedS: _elapsed, ...result } = loadRun(options, runs[0]?.connections ?? options.connections, samples.sort(), elapsedS, failures)
+  return result
 }
 
 /** A warm-up run whose numbers are thrown away, then the measured run. */

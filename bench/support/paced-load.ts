@@ -1,6 +1,6 @@
 import { Pool } from 'undici'
 import type { LoadOptions, LoadRun } from './load'
-import { percentile } from './percentile'
+import { loadRun } from './load-stats'
 
 const POOL_CONNECTIONS = 32
 
@@ -48,20 +48,5 @@ export async function runPaced(options: LoadOptions): Promise<LoadRun> {
   await Promise.all(inFlight)
   const elapsedS = (performance.now() - started) / 1000
   await pool.close()
-  const sorted = latencies.subarray(0, answered).sort()
-  return {
-    url: options.url,
-    connections: POOL_CONNECTIONS,
-    durationS: options.durationS,
-    overallRate: rate,
-    requests: answered,
-    rps: answered / elapsedS,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-    maxMs: answered > 0 ? (sorted[answered - 1] ?? 0) : 0,
-    non2xx,
-    errors,
-    samples: sorted,
-    elapsedS,
-  }
+  return loadRun(options, POOL_CONNECTIONS, latencies.subarray(0, answered).sort(), elapsedS, { non2xx, errors })
 }
