@@ -122,6 +122,8 @@ describe('GET /latest when a persistent Redis restarts with an older value', () 
     const published = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
     expect(published.json()).toMatchObject({ accepted: 1 })
     expect((await read()).json().value).toBe(5e9)
+    const unsyncedGauge = async () => (await store.app.inject({ method: 'GET', url: '/metrics' })).body.match(/^feature_cache_unsynced_features (\d+)/m)?.[1]
+    expect(await unsyncedGauge()).toBe('1')
 
     await redisServer.start()
     const probe = createCacheRedis(redisServer.url, 500)
@@ -144,6 +146,7 @@ describe('GET /latest when a persistent Redis restarts with an older value', () 
         .toBe(5e9)
       expect(new Set(seen)).toEqual(new Set([5e9]))
       expect((await read(other)).json().value).toBe(5e9)
+      await expect.poll(unsyncedGauge, { timeout: 5_000 }).toBe('0')
     } finally {
       probe.disconnect()
     }

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { ChainableCommander, Redis } from 'ioredis'
-import { Counter, type Registry } from 'prom-client'
+import { Counter, Gauge, type Registry } from 'prom-client'
 import { perTurnBatcher } from '@lav/shared'
 import { pointJsonPrefix } from '../query/point-view'
 import type { ValueRow } from '../storage/values-repository'
@@ -101,6 +101,14 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
     }
   }
   const unsynced = createUnsyncedFeatures({ reload: options.reload, writeThrough, intervalMs: options.repairIntervalMs ?? 500, log })
+  new Gauge({
+    name: 'feature_cache_unsynced_features',
+    help: 'Features whose newest point is not yet written through to Redis (served from PostgreSQL meanwhile)',
+    registers: [registry],
+    collect() {
+      this.set(unsynced.size)
+    },
+  })
   return {
     async get(featureId) {
       // Redis may hold an older point for it: PostgreSQL answers until the repair went through.

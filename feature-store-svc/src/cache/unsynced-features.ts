@@ -3,6 +3,7 @@ import type { ValueRow } from '../storage/values-repository'
 
 export interface UnsyncedFeatures {
   has(featureId: string): boolean
+  readonly size: number
   add(featureIds: string[]): void
   close(): void
 }
@@ -52,6 +53,9 @@ export function createUnsyncedFeatures(options: UnsyncedFeaturesOptions): Unsync
 
   return {
     has: (featureId) => generations.has(featureId),
+    get size() {
+      return generations.size
+    },
     add(featureIds) {
       for (const featureId of featureIds) generations.set(featureId, ++next)
       if (!timer) {
