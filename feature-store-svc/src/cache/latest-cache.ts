@@ -73,12 +73,12 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
   }
   // A named command runs by EVALSHA: the script body crosses the wire once, not on every offer.
   if (!('offerLatest' in redis)) redis.defineCommand('offerLatest', { numberOfKeys: 1, lua: OFFER_SCRIPT })
-  const results = { hit: lookups.labels({ result: 'hit' }), miss: lookups.labels({ result: 'miss' }), error: lookups.labels({ result: 'error' }) }
+  const lookupsBy = { hit: lookups.labels({ result: 'hit' }), miss: lookups.labels({ result: 'miss' }), error: lookups.labels({ result: 'error' }) }
   const read = perTurnBatcher<CachedLatest | undefined>(async (batch) => {
     const keys = [...batch.keys()]
-    const results = await redis.pipeline(keys.map((featureId) => ['hmget', keyPrefix + featureId, 't', 'p'])).exec()
+    const replies = await redis.pipeline(keys.map((featureId) => ['hmget', keyPrefix + featureId, 't', 'p'])).exec()
     keys.forEach((featureId, index) => {
-      const [error, fields] = results?.[index] ?? [new Error('no reply from Redis')]
+      const [error, fields] = replies?.[index] ?? [new Error('no reply from Redis')]
       const [ts, prefix] = (fields ?? []) as (string | null)[]
       for (const waiter of batch.get(featureId) ?? []) {
         if (error) waiter.reject(error)
@@ -91,8 +91,8 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
     try {
       const pipeline = redis.pipeline() as ChainableCommander & OfferCommand
       for (const row of rows) pipeline.offerLatest(keyPrefix + row.featureId, row.ts, row.ingestedAtUs, pointJsonPrefix(row), ttlSeconds)
-      const results = await pipeline.exec()
-      const firstError = results?.find(([error]) => error)?.[0]
+      const replies = await pipeline.exec()
+      const firstError = replies?.find(([error]) => error)?.[0]
       if (firstError) throw firstError
       return true
     } catch (error) {
@@ -115,11 +115,11 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
       if (unsynced.has(featureId)) return undefined
       try {
         const cached = await read(featureId)
-        if (cached) results.hit.inc()
-        else results.miss.inc()
+        if (cached) lookupsBy.hit.inc()
+        else lookupsBy.miss.inc()
         return cached
       } catch (error) {
-        results.error.inc()
+        lookupsBy.error.inc()
         failed('get', error)
         return undefined
       }

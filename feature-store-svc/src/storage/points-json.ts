@@ -79,23 +79,16 @@ function toPointsJson(feature: PointsJsonRequest, rows: Row[], w: { since: numbe
   const head = `{"featureId":${JSON.stringify(feature.featureId)},"ts":"`
   const count = feature.slotMs ? slotCount(w.since, w.until, feature.slotMs) : 0
   const slots: number[] = []
-  const iso = createIsoFormatter()
-  let ingestedMs = Number.NaN
-  let ingestedIso = ''
+  // One formatter per column: each keeps the UTC day its instants are running through.
+  const tsText = createIsoFormatter()
+  const ingestedText = createIsoFormatter()
   const parts = kept.map((row) => {
     const ms = msFromEpochSeconds(row.ts)
-    const ts = iso(ms)
-    // A batch's rows were ingested within the same millisecond or a few: format each one once.
-    const rowIngestedMs = msFromEpochSeconds(row.ingested_at)
-    if (rowIngestedMs !== ingestedMs) {
-      ingestedMs = rowIngestedMs
-      ingestedIso = new Date(rowIngestedMs).toISOString()
-    }
     if (feature.slotMs) slots.push(slotIndex(ms, w.since, feature.slotMs, count))
     return (
-      `${head}${ts}","value":${jsNumberText(row.value)},"confidence":${jsNumberText(row.confidence)},"stale":${w.now - ms > feature.ttlMs}` +
+      `${head}${tsText(ms)}","value":${jsNumberText(row.value)},"confidence":${jsNumberText(row.confidence)},"stale":${w.now - ms > feature.ttlMs}` +
       `${row.meta === null ? '' : `,"meta":${row.meta}`}${row.evidence === null ? '' : `,"evidence":${row.evidence}`}` +
-      `,"ingested_at":"${ingestedIso}"}`
+      `,"ingested_at":"${ingestedText(msFromEpochSeconds(row.ingested_at))}"}`
     )
   })
   return { featureId: feature.featureId, json: `[${parts.join(',')}]`, count: kept.length, truncated: rows.length > w.limit, slots }

@@ -56,6 +56,13 @@ export function leasedRedisStore(options: LeasedStoreOptions): FastifyRateLimitS
   if (!('lavRateReserve' in redis)) redis.defineCommand('lavRateReserve', { numberOfKeys: 1, lua: RESERVE_SCRIPT })
   const reserveCounts = (redis as Redis & ReserveCommand).lavRateReserve.bind(redis)
   const leases = new Map<string, Lease>()
+  let sweptAt = now()
+  // Leases of ended windows go once a window, on a request's way through: no timer to outlive the app.
+  const sweep = (at: number) => {
+    if (at - sweptAt < windowMs) return
+    sweptAt = at
+    for (const [key, lease] of leases) if (at >= lease.windowEnd && !lease.reserving) leases.delete(key)
+  }
 
   const leaseOf = (key: string, at: number): Lease => {
     const lease = leases.get(key)
@@ -96,15 +103,10 @@ export function leasedRedisStore(options: LeasedStoreOptions): FastifyRateLimitS
       setImmediate(() => void reserve(key, lease))
     }
   }
-  const sweep = setInterval(() => {
-    const at = now()
-    for (const [key, lease] of leases) if (at >= lease.windowEnd && !lease.reserving) leases.delete(key)
-  }, windowMs)
-  sweep.unref()
-
   return class LeasedRedisStore implements FastifyRateLimitStore {
     incr(key: string, callback: Callback): void {
       const at = now()
+      sweep(at)
       const lease = leaseOf(key, at)
       if (lease.waiting.length === 0 && answer(lease, callback, at)) return
       lease.waiting.push(callback)
