@@ -19,23 +19,37 @@ function step(message: string): void {
   console.log(`[bench +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`)
 }
 
-/** Runs the three benches in an order where each leaves the data the next one reads. */
-async function runBenches(stack: Stack) {
+const BENCHES = ['publish', 'latest', 'gateway', 'query', 'liquidity', 'export'] as const
+type BenchName = (typeof BENCHES)[number]
+
+/** BENCH_ONLY=latest,gateway runs those alone (with the data they read), for working on one of them. */
+function selectedBenches(only = process.env.BENCH_ONLY): Set<BenchName> {
+  const names = (only ?? '').split(',').map((name) => name.trim()).filter(Boolean)
+  const unknown = names.filter((name) => !(BENCHES as readonly string[]).includes(name))
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown benches (${unknown.join(', ')}); known: ${BENCHES.join(', ')}`)
+  return new Set(names.length > 0 ? (names as BenchName[]) : BENCHES)
+}
+
+const NOT_RUN = { rows: [], details: undefined }
+
+/** Runs the stack's benches in an order where each leaves the data the next one reads. */
+async function runBenches(stack: Stack, selected: Set<BenchName>) {
   const catalog = loadCatalog()
   const window = queryWindow(startedAt)
   // The publish history ends an hour before the query window, so the queries read only their own points.
   const historyEnd = Math.floor(window.since / HOUR_MS) * HOUR_MS - HOUR_MS
-  step('publish: 200,000 points via POST /publish and via raw unnest upsert')
-  const published = await benchPublish(stack, catalog, historyEnd)
-  const dropped = await applyRetention(stack, window.since)
+  let published: Awaited<ReturnType<typeof benchPublish>> | typeof NOT_RUN = NOT_RUN
+  let dropped = 0
+  if (selected.has('publish')) {
+    step('publish: 200,000 points via POST /publish and via raw unnest upsert')
+    published = await benchPublish(stack, catalog, historyEnd)
+    dropped = await applyRetention(stack, window.since)
+  }
   step('seeding 90 days of query data')
   const seeded = await seedQueryData(stack, catalog, window)
-  step(`latest: GET /latest?featureId=${HOURLY_QUERY_FEATURE}`)
-  const latest = await benchLatest(stack, HOURLY_QUERY_FEATURE)
-  step('gateway: GET /latest through the gateway vs straight to the service')
-  const gateway = await benchGateway(stack, HOURLY_QUERY_FEATURE)
-  step('query: POST /query, daily feeds then the hourly feature')
-  const query = await benchQuery(stack, catalog, window, seeded)
+  const latest = selected.has('latest') ? (step(`latest: GET /latest?featureId=${HOURLY_QUERY_FEATURE}`), await benchLatest(stack, HOURLY_QUERY_FEATURE)) : NOT_RUN
+  const gateway = selected.has('gateway') ? (step('gateway: GET /latest through the gateway vs straight to the service'), await benchGateway(stack, HOURLY_QUERY_FEATURE)) : NOT_RUN
+  const query = selected.has('query') ? (step('query: POST /query, daily feeds then the hourly feature'), await benchQuery(stack, catalog, window, seeded)) : NOT_RUN
   return {
     rows: [...published.rows, ...latest.rows, ...gateway.rows, ...query.rows],
     details: { publish: published.details, droppedPartitions: dropped, seededQueryPoints: seeded, latest: latest.details, gateway: gateway.details, query: query.details },
@@ -55,6 +69,7 @@ async function applyRetention(stack: Stack, since: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const selected = selectedBenches()
   step('starting PostgreSQL database, Redis db, feature-store-svc and the bare Fastify server')
   const stack = await startStack(process.env)
   // `on`, not `once`: Ctrl-C reaches us both from the terminal and relayed by tsx, and a second
@@ -64,14 +79,19 @@ async function main(): Promise<void> {
   process.on('SIGTERM', interrupt)
   try {
     const [server] = await stack.sql<{ version: string }[]>`select version()`
-    const { rows, details } = await runBenches(stack)
-    console.log(`CPU µs per request by process, GET /latest through the gateway: ${JSON.stringify(details.gateway.cpuPerRequest.viaGateway)}; direct: ${JSON.stringify(details.gateway.cpuPerRequest.direct)}`)
+    const { rows, details } = await runBenches(stack, selected)
+    const cpu = details.gateway?.cpuPerRequest
+    if (cpu) console.log(`CPU µs per request by process, GET /latest through the gateway: ${JSON.stringify(cpu.viaGateway)}; direct: ${JSON.stringify(cpu.direct)}`)
     // The liquidity bench brings its own stack (store, liquidity-svc, bare server) and data.
     await stack.stop()
-    step('liquidity: compute alone, cold and cached /regime/latest, 366-day history')
-    rows.push(...(await runLiquidityBench()))
-    step('export: 1,000,000 rows PostgreSQL → Parquet → S3 vs parquet-wasm encoding alone')
-    rows.push(...(await runExportBench()))
+    if (selected.has('liquidity')) {
+      step('liquidity: compute alone, cold and cached /regime/latest, 366-day history')
+      rows.push(...(await runLiquidityBench()))
+    }
+    if (selected.has('export')) {
+      step('export: 1,000,000 rows PostgreSQL → Parquet → S3 vs parquet-wasm encoding alone')
+      rows.push(...(await runExportBench()))
+    }
     printTable(rows)
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: server?.version }
     writeJson(RESULTS_PATH, { startedAt: new Date(startedAt).toISOString(), seconds: (Date.now() - startedAt) / 1000, machine, rows, details })

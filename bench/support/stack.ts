@@ -16,8 +16,8 @@ export interface Stack {
   /** The gateway in front of the service (rate limit set out of reach, so it never answers 429). */
   gatewayUrl: string
   bareUrl: string
-  /** Process ids of the bench, the service, the gateway and Redis, for CPU accounting. */
-  pids: Record<'bench' | 'service' | 'gateway' | 'redis', number | undefined>
+  /** Process ids of the bench, the service, the gateway, Redis and the bare server, for CPU accounting. */
+  pids: Record<'bench' | 'service' | 'gateway' | 'redis' | 'bare', number | undefined>
   token: string
   /** The bench's own connection to the bench database, for the raw baseline and set-up. */
   sql: postgres.Sql
@@ -52,7 +52,7 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
       scope: 'oracle.reader oracle.publisher',
       ttl: '1h',
     })
-    const pids = { bench: process.pid, service: service.child.pid, gateway: gateway.child.pid, redis: redis.serverPid }
+    const pids = { bench: process.pid, service: service.child.pid, gateway: gateway.child.pid, redis: redis.serverPid, bare: bare.child.pid }
     return { serviceUrl: service.url, gatewayUrl: gateway.url, bareUrl: bare.url, pids, token, sql, stop }
   } catch (error) {
     await stop()
