@@ -1,6 +1,6 @@
 import { cpuPerRequest } from './support/cpu-accounting'
 import { auth, serviceGet } from './support/http'
-import { measurePair, runLoad, type LoadOptions } from './support/load'
+import { measurePair, runLoad, type LoadOptions, type Pair } from './support/load'
 import { row, type Row } from './support/report'
 import { API, type Stack } from './support/stack'
 
@@ -12,6 +12,8 @@ const FIXED_RATE = 2_000
 export interface GatewayDetails {
   /** CPU µs per request of each process in a short saturated run, through the gateway and direct. */
   cpuPerRequest: { viaGateway: Record<string, number>; direct: Record<string, number> }
+  /** bench/support/bare-proxy.ts against the direct call: the floor of one proxy hop on this machine. */
+  minimalProxy: { saturated: Pair; fixedRate: Pair }
 }
 
 /**
@@ -24,8 +26,12 @@ export async function benchGateway(stack: Stack, featureId: string): Promise<{ r
   await serviceGet(stack, `/latest?featureId=${encodeURIComponent(featureId)}`)
   const viaGateway: LoadOptions = { url: `${stack.gatewayUrl}${path}`, headers: auth(stack), connections: CONNECTIONS, durationS: DURATION_S }
   const direct: LoadOptions = { url: `${stack.serviceUrl}${path}`, headers: auth(stack), connections: CONNECTIONS, durationS: DURATION_S }
+  const bareProxy: LoadOptions = { ...viaGateway, url: `${stack.bareProxyUrl}${path}` }
   const saturated = await measurePair(viaGateway, direct, WARMUP_S)
   const fixed = await measurePair({ ...viaGateway, overallRate: FIXED_RATE }, { ...direct, overallRate: FIXED_RATE }, 0)
+  // The same hop with nothing on it: what any proxy costs here, apart from the gateway's features.
+  const floor = await measurePair(bareProxy, direct, WARMUP_S)
+  const floorFixed = await measurePair({ ...bareProxy, overallRate: FIXED_RATE }, { ...direct, overallRate: FIXED_RATE }, 0)
   // Where the CPU goes: with every process on the same cores, throughput is CPU per request.
   const { bench, service, gateway, redis } = stack.pids
   const cpu = {
@@ -40,7 +46,10 @@ export async function benchGateway(stack: Stack, featureId: string): Promise<{ r
       row(`${rate}, p99 (baseline: direct)`, 'ms', fixed.service.p99Ms, fixed.baseline.p99Ms),
       row(`${rate}, added p99`, 'ms', fixed.service.p99Ms - fixed.baseline.p99Ms, fixed.baseline.p99Ms, { kind: 'max-result', value: 1 }),
       row('gateway GET /latest CPU per request, all processes (baseline: direct)', 'µs', total(cpu.viaGateway), total(cpu.direct)),
+      row(`minimal proxy (Fastify + undici only) GET /latest vs direct, ${CONNECTIONS} connections`, 'req/s', floor.service.rps, floor.baseline.rps),
+      row(`minimal proxy GET /latest @${FIXED_RATE.toLocaleString('en-US')} req/s, added p99`, 'ms', floorFixed.service.p99Ms - floorFixed.baseline.p99Ms, floorFixed.baseline.p99Ms),
+      row(`gateway vs minimal proxy, ${CONNECTIONS} connections (what auth, rate limit, breaker, metrics cost)`, 'req/s', saturated.service.rps, floor.service.rps),
     ],
-    details: { cpuPerRequest: cpu },
+    details: { cpuPerRequest: cpu, minimalProxy: { saturated: floor, fixedRate: floorFixed } },
   }
 }

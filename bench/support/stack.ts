@@ -10,14 +10,17 @@ import { DEFAULT_REDIS_URL, openBenchRedis, type BenchRedis } from './redis-db'
 
 export const API = '/api/features/v1'
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url))
+const BARE_PROXY = fileURLToPath(new URL('./bare-proxy.ts', import.meta.url))
 
 export interface Stack {
   serviceUrl: string
   /** The gateway in front of the service (rate limit set out of reach, so it never answers 429). */
   gatewayUrl: string
+  /** A minimal proxy (Fastify + undici, nothing else) in front of the service: the floor of a hop. */
+  bareProxyUrl: string
   bareUrl: string
-  /** Process ids of the bench, the service, the gateway, Redis and the bare server, for CPU accounting. */
-  pids: Record<'bench' | 'service' | 'gateway' | 'redis' | 'bare', number | undefined>
+  /** Process ids of the bench, the service, the gateway, Redis and the bare servers, for CPU accounting. */
+  pids: Record<'bench' | 'service' | 'gateway' | 'redis' | 'bare' | 'bareProxy', number | undefined>
   token: string
   /** The bench's own connection to the bench database, for the raw baseline and set-up. */
   sql: postgres.Sql
@@ -45,6 +48,8 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
     undo.push(service.stop, bare.stop)
     const gateway = await startGateway(service.url, redis, secret)
     undo.push(gateway.stop)
+    const bareProxy = await startBareProxy(service.url)
+    undo.push(bareProxy.stop)
     const sql = postgres(database.url, { max: 1, onnotice: () => {}, connection: { TimeZone: 'UTC', application_name: 'bench' } })
     undo.push(() => sql.end({ timeout: 5 }))
     const token = createTokenSigner({ algorithm: 'HS256', secret, issuer: 'lav-oracle', audience: 'lav-api' })({
@@ -52,8 +57,8 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
       scope: 'oracle.reader oracle.publisher',
       ttl: '1h',
     })
-    const pids = { bench: process.pid, service: service.child.pid, gateway: gateway.child.pid, redis: redis.serverPid, bare: bare.child.pid }
-    return { serviceUrl: service.url, gatewayUrl: gateway.url, bareUrl: bare.url, pids, token, sql, stop }
+    const pids = { bench: process.pid, service: service.child.pid, gateway: gateway.child.pid, redis: redis.serverPid, bare: bare.child.pid, bareProxy: bareProxy.child.pid }
+    return { serviceUrl: service.url, gatewayUrl: gateway.url, bareProxyUrl: bareProxy.url, bareUrl: bare.url, pids, token, sql, stop }
   } catch (error) {
     await stop()
     throw error
@@ -111,6 +116,17 @@ async function startGateway(serviceUrl: string, redis: BenchRedis, secret: strin
   const child = { ...gateway, url: `http://127.0.0.1:${port}` }
   // /healthz, not /readyz: readiness also asks liquidity-svc, which this bench does not run.
   await Promise.race([waitFor(() => httpOk(`${child.url}/healthz`), 60_000, 'gateway /healthz'), exited(child)]).catch(async (error) => {
+    await child.stop()
+    throw error
+  })
+  return child
+}
+
+async function startBareProxy(serviceUrl: string): Promise<Child> {
+  const port = await freePort()
+  const proxy = startServiceProcess('bare-proxy', BARE_PROXY, { ...childBaseEnv(), BARE_PORT: String(port), UPSTREAM_URL: serviceUrl })
+  const child = { ...proxy, url: `http://127.0.0.1:${port}` }
+  await Promise.race([waitFor(() => httpOk(`${child.url}/readyz`), 60_000, 'bare-proxy /readyz'), exited(child)]).catch(async (error) => {
     await child.stop()
     throw error
   })
