@@ -61,9 +61,15 @@ describe('the README quick start: npm start', () => {
       expect(['verde', 'amarillo', 'rojo']).toContain(regime.state)
       expect(regime.dq.ok).toBe(true)
       expect(regime.score).toBeGreaterThanOrEqual(0)
-      // The rest of the stack the launcher promised: the export worker with its S3, and the docs.
+      // The rest of the stack the launcher promised: the export worker with its S3, the docs, and
+      // the dashboard's link carrying the same token in its fragment.
       expect((await fetch(`http://127.0.0.1:${ports.EXPORT_WORKER_PORT}/readyz`)).status).toBe(200)
       expect((await fetch(`${gateway}/docs/json`)).status).toBe(200)
+      const dashboard = /dashboard\s+(\S+)/.exec(output.text)?.[1]
+      expect(dashboard).toBe(`${gateway}/dashboard/#token=${curl?.[1]}`)
+      const page = await fetch(dashboard as string)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('Semáforo LAV PLUS')
     } finally {
       process.kill(-pgid, 'SIGINT')
       await new Promise((resolve) => (launcher.exitCode !== null ? resolve(null) : launcher.once('exit', resolve)))

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import { Gauge, type Registry } from 'prom-client'
 import type { GatewayConfig } from './config'
+import { dashboardRoutes } from './dashboard/dashboard-routes'
 import { docsRoutes } from './docs/docs-routes'
 import { upstreamProxy } from './proxy/upstream-proxy'
 import { registerRateLimit } from './ratelimit/rate-limit'
@@ -56,6 +57,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ZodApp> {
       { name: 'liquidity-svc', url: deps.config.upstreams.liquidity },
     ],
   })
+  await app.register(dashboardRoutes)
   const breakers = createBreakers(deps)
   for (const name of Object.keys(UPSTREAM_PREFIXES) as UpstreamName[]) {
     await app.register(upstreamProxy, { name, url: deps.config.upstreams[name], pathPrefix: UPSTREAM_PREFIXES[name], breaker: breakers[name], timeoutMs: deps.config.upstreamTimeoutMs })

@@ -1,0 +1,157 @@
+// @ts-check
+/// <reference lib="dom" />
+// The page's glue: fetch through the gateway with the reader's token, render the view model.
+import { failureText, freshnessRows, hintRows, regimeView, scoreSparkline, tokenFromHash } from './view-model.js'
+
+const REFRESH_MS = 30_000
+const HISTORY_DAYS = 90
+const TOKEN_KEY = 'lav.dashboard.token'
+const DAY_MS = 86_400_000
+
+/** @param {string} id */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id))
+
+/**
+ * @param {string} tag
+ * @param {Record<string, string>} attributes
+ * @param {(string | Node)[]} children
+ */
+function element(tag, attributes = {}, children = []) {
+  const node = document.createElement(tag)
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value)
+  node.append(...children)
+  return node
+}
+
+// The address may carry a token (npm start prints such a link): keep it for this tab only and
+// take it out of the address bar and history at once.
+const handedOver = tokenFromHash(location.hash)
+if (handedOver) {
+  sessionStorage.setItem(TOKEN_KEY, handedOver)
+  history.replaceState(null, '', location.pathname)
+}
+
+class ApiError extends Error {
+  /** @param {number} status @param {{ message?: string } | null} body */
+  constructor(status, body) {
+    super(failureText(status, body))
+    this.status = status
+  }
+}
+
+/** @param {string} path */
+async function api(path) {
+  const token = sessionStorage.getItem(TOKEN_KEY)
+  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  const body = await response.json().catch(() => null)
+  if (!response.ok) throw new ApiError(response.status, body)
+  return body
+}
+
+/** @param {string} text @param {'ok' | 'error'} kind */
+function setStatus(text, kind) {
+  const status = byId('status')
+  status.textContent = text
+  status.className = kind
+}
+
+/** @param {import('./view-model.js').Regime} regime */
+function renderRegime(regime) {
+  const view = regimeView(regime, Date.now())
+  byId('regime').dataset.state = view.state
+  byId('state').textContent = view.state
+  byId('meaning').textContent = view.meaning
+  byId('score').textContent = `${view.score} / 100`
+  byId('confidence').textContent = view.confidence
+  byId('coherence').textContent = view.coherence
+  byId('evaluated').textContent = `${view.evaluatedAgo} ago`
+  const pending = byId('pending')
+  pending.hidden = view.pending === null
+  pending.textContent = view.pending ? `The rules give ${view.pending}; it becomes the state once confirmed.` : ''
+  byId('data-issues').replaceChildren(...view.dataIssues.map((issue) => element('li', {}, [issue])))
+  byId('components').replaceChildren(
+    ...view.components.map((bar) =>
+      element('li', {}, [
+        element('span', { class: 'label' }, [bar.label]),
+        element('span', { class: 'track' }, [barFill(bar)]),
+        element('span', { class: 'value' }, [bar.value]),
+      ]),
+    ),
+  )
+}
+
+/**
+ * Positioned through the CSSOM: the page's content security policy refuses style attributes.
+ * @param {{ left: number, width: number, sign: string }} bar
+ */
+function barFill(bar) {
+  const fill = element('span', { class: `fill ${bar.sign}` })
+  fill.style.left = `${bar.left}%`
+  fill.style.width = `${bar.width}%`
+  return fill
+}
+
+/** @param {{ score: number, state: import('./view-model.js').RegimeState, updated_at: string }[]} history */
+function renderHistory(history) {
+  const { points, changes } = scoreSparkline(history, 600, 120)
+  byId('history-line').setAttribute('points', points)
+  byId('history-changes').replaceChildren(
+    ...changes.map((change) => {
+      const line = document.createElementNS('http://www.w3.org/2000/svg', 'line')
+      for (const [name, value] of Object.entries({ x1: change.x, x2: change.x, y1: 0, y2: 120, class: `change ${change.state}` })) line.setAttribute(name, String(value))
+      return line
+    }),
+  )
+}
+
+/** @param {import('./view-model.js').Hints} hints */
+function renderHints(hints) {
+  byId('hints').replaceChildren(
+    ...hintRows(hints).map((hint) => element('tr', {}, [element('td', {}, [hint.book]), element('td', { class: `stance ${hint.stance}` }, [hint.stance]), element('td', {}, [hint.rationale])])),
+  )
+}
+
+/** @param {{ features: import('./view-model.js').DqFeature[] }} report */
+function renderDq(report) {
+  byId('dq').replaceChildren(
+    ...freshnessRows(report.features).map((row) =>
+      element('tr', {}, [
+        element('td', { class: 'feature' }, [row.featureId]),
+        element('td', { class: `chip ${row.status.replace(' ', '-')}` }, [row.status]),
+        element('td', {}, [row.age]),
+        element('td', {}, [row.ttl]),
+        element('td', row.coverageLow ? { class: 'low' } : {}, [row.coverage]),
+        element('td', row.rangeViolations > 0 ? { class: 'low' } : {}, [String(row.rangeViolations)]),
+      ]),
+    ),
+  )
+}
+
+async function refresh() {
+  const until = new Date()
+  const since = new Date(until.getTime() - HISTORY_DAYS * DAY_MS)
+  const calls = [
+    api('/api/liquidity/v1/regime/latest').then(renderRegime),
+    api(`/api/liquidity/v1/regime/history?since=${since.toISOString()}&until=${until.toISOString()}`).then(renderHistory),
+    api('/api/liquidity/v1/hints').then(renderHints),
+    api('/api/features/v1/dq').then(renderDq),
+  ]
+  const failures = (await Promise.allSettled(calls)).filter((result) => result.status === 'rejected')
+  if (failures.length === 0) setStatus(`Updated ${until.toLocaleTimeString()}`, 'ok')
+  else setStatus(String(failures[0]?.reason?.message ?? failures[0]?.reason), 'error')
+}
+
+byId('token-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const input = /** @type {HTMLInputElement} */ (byId('token'))
+  if (input.value.trim()) sessionStorage.setItem(TOKEN_KEY, input.value.trim())
+  input.value = ''
+  void refresh()
+})
+byId('forget').addEventListener('click', () => {
+  sessionStorage.removeItem(TOKEN_KEY)
+  void refresh()
+})
+
+void refresh()
+setInterval(() => void refresh(), REFRESH_MS)
