@@ -153,5 +153,11 @@ byId('forget').addEventListener('click', () => {
   void refresh()
 })
 
+// A hidden tab stops asking (and stops spending the reader's rate limit); it catches up when shown.
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) void refresh()
+})
 void refresh()
-setInterval(() => void refresh(), REFRESH_MS)
+setInterval(() => {
+  if (!document.hidden) void refresh()
+}, REFRESH_MS)
