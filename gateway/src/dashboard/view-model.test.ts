@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { componentBar, failureText, formatAge, freshnessRows, hintRows, regimeView, scoreSparkline, tokenFromHash, type DqFeature, type Regime } from './public/view-model.js'
+import { componentBar, failureText, formatAge, freshnessRows, hintRows, historyPath, regimeView, scoreSparkline, tokenFromHash, type DqFeature, type Regime } from './public/view-model.js'
 
 const NOW = Date.parse('2026-11-26T12:00:00Z')
 
@@ -113,6 +113,16 @@ describe('scoreSparkline', () => {
     expect(scoreSparkline(history, 600, 120)).toEqual({ points: '0,60 300,0 600,120', changes: [{ x: 300, state: 'verde', at: 'd2' }] })
     expect(scoreSparkline([], 600, 120)).toEqual({ points: '', changes: [] })
     expect(scoreSparkline([{ score: 25, state: 'rojo', updated_at: 'd1' }], 600, 120).points).toBe('0,90')
+  })
+})
+
+describe('historyPath', () => {
+  it('asks for the days up to the shown evaluation, by the server’s clock', () => {
+    const path = historyPath('2026-11-26T11:53:00Z', 90)
+    const query = new URL(path, 'http://gateway').searchParams
+    expect(path.startsWith('/api/liquidity/v1/regime/history?')).toBe(true)
+    expect(query.get('until')).toBe('2026-11-26T11:53:00.000Z')
+    expect(query.get('since')).toBe('2026-08-28T11:53:00.000Z')
   })
 })
 

@@ -1,12 +1,11 @@
 // @ts-check
 /// <reference lib="dom" />
 // The page's glue: fetch through the gateway with the reader's token, render the view model.
-import { failureText, freshnessRows, hintRows, regimeView, scoreSparkline, tokenFromHash } from './view-model.js'
+import { failureText, freshnessRows, hintRows, historyPath, regimeView, scoreSparkline, tokenFromHash } from './view-model.js'
 
 const REFRESH_MS = 30_000
 const HISTORY_DAYS = 90
 const TOKEN_KEY = 'lav.dashboard.token'
-const DAY_MS = 86_400_000
 
 /** @param {string} id */
 const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id))
@@ -128,16 +127,15 @@ function renderDq(report) {
 }
 
 async function refresh() {
-  const until = new Date()
-  const since = new Date(until.getTime() - HISTORY_DAYS * DAY_MS)
+  const regime = api('/api/liquidity/v1/regime/latest')
   const calls = [
-    api('/api/liquidity/v1/regime/latest').then(renderRegime),
-    api(`/api/liquidity/v1/regime/history?since=${since.toISOString()}&until=${until.toISOString()}`).then(renderHistory),
+    regime.then(renderRegime),
+    regime.then((shown) => api(historyPath(shown.updated_at, HISTORY_DAYS))).then(renderHistory),
     api('/api/liquidity/v1/hints').then(renderHints),
     api('/api/features/v1/dq').then(renderDq),
   ]
   const failures = (await Promise.allSettled(calls)).filter((result) => result.status === 'rejected')
-  if (failures.length === 0) setStatus(`Updated ${until.toLocaleTimeString()}`, 'ok')
+  if (failures.length === 0) setStatus(`Updated ${new Date().toLocaleTimeString()}`, 'ok')
   else setStatus(String(failures[0]?.reason?.message ?? failures[0]?.reason), 'error')
 }
 

@@ -139,6 +139,19 @@ export function scoreSparkline(history, width, height) {
 }
 
 /**
+ * The score history's request: the `days` days up to the evaluation the page shows, so the line
+ * ends at that point and the range comes from the server's clock (a browser clock ahead of it
+ * would ask for a future `until`, which the API refuses).
+ * @param {string} updatedAt the shown evaluation's instant (ISO)
+ * @param {number} days
+ */
+export function historyPath(updatedAt, days) {
+  const until = Date.parse(updatedAt)
+  const since = new Date(until - days * 86_400_000).toISOString()
+  return `/api/liquidity/v1/regime/history?since=${encodeURIComponent(since)}&until=${encodeURIComponent(new Date(until).toISOString())}`
+}
+
+/**
  * The token handed over in the address (`#token=…`, never sent to a server), if any.
  * @param {string} hash location.hash
  */
