@@ -1,4 +1,4 @@
-import { auth, putFixture, serviceGet } from './support/http'
+import { auth, putFixture, redisFixtureUrl, serviceGet } from './support/http'
 import { measurePair, type LoadOptions, type Pair } from './support/load'
 import { row, type Row } from './support/report'
 import { API, type Stack } from './support/stack'
@@ -12,6 +12,8 @@ export interface LatestDetails {
   featureId: string
   answerBytes: number
   saturated: Pair
+  /** Bare Fastify reading the answer from Redis per request, against bare Fastify: the floor of a Redis-backed read. */
+  redisFloor: Pair
   fixedRate: Pair
 }
 
@@ -27,15 +29,18 @@ export async function benchLatest(stack: Stack, featureId: string): Promise<{ ro
   const baseline: LoadOptions = { url: await putFixture(stack, 'latest', answer), connections: CONNECTIONS, durationS: DURATION_S }
 
   const saturated = await measurePair(service, baseline, WARMUP_S)
+  const redisFloor = await measurePair({ ...baseline, url: redisFixtureUrl(stack, 'latest') }, baseline, WARMUP_S)
   // Both are warm by now: the fixed-rate runs measure from their first request, one request every
   // 0.5 ms whatever the answers do (open loop, see support/paced-load.ts).
   const fixedRate = await measurePair({ ...service, overallRate: FIXED_RATE }, { ...baseline, overallRate: FIXED_RATE }, 0)
   const rate = `GET /latest @${FIXED_RATE.toLocaleString('en-US')} req/s`
   const rows = [
     row(`GET /latest, ${CONNECTIONS} connections`, 'req/s', saturated.service.rps, saturated.baseline.rps, { kind: 'min-ratio', value: 0.5 }),
+    row(`bare Fastify + one Redis read per request vs bare, ${CONNECTIONS} connections (floor of a Redis-backed read)`, 'req/s', redisFloor.service.rps, redisFloor.baseline.rps),
+    row(`GET /latest vs that floor (what auth, validation, metrics and logging cost)`, 'req/s', saturated.service.rps, redisFloor.service.rps),
     row(`${rate}, achieved`, 'req/s', fixedRate.service.rps, fixedRate.baseline.rps),
     row(`${rate}, p50`, 'ms', fixedRate.service.p50Ms, fixedRate.baseline.p50Ms),
     row(`${rate}, p99`, 'ms', fixedRate.service.p99Ms, fixedRate.baseline.p99Ms, { kind: 'max-result', value: 5 }),
   ]
-  return { rows, details: { featureId, answerBytes: JSON.stringify(answer).length, saturated, fixedRate } }
+  return { rows, details: { featureId, answerBytes: JSON.stringify(answer).length, saturated, redisFloor, fixedRate } }
 }

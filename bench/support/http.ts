@@ -31,6 +31,9 @@ export async function putFixture(stack: Stack, name: string, answer: unknown): P
   return `${stack.bareUrl}/fixtures/${name}`
 }
 
+/** The same fixture read from Redis on every request (stored there by putFixture). */
+export const redisFixtureUrl = (stack: Stack, name: string): string => `${stack.bareUrl}/redis-fixtures/${name}`
+
 export function auth(stack: Stack): Record<string, string> {
   return { authorization: `Bearer ${stack.token}` }
 }

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis'
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
-const SERVICE_PREFIX = 'lav:fs:latest:'
+// The service's cache keys and the bare server's Redis fixtures: the only keys the bench writes.
+const BENCH_PREFIXES = ['lav:fs:latest:', 'lav:bench:fixture:']
 
 export interface BenchRedis {
   url: string
@@ -22,7 +23,7 @@ export async function openBenchRedis(baseUrl: string, dbIndex: number): Promise<
   const redis = new Redis(url.toString(), { lazyConnect: true, maxRetriesPerRequest: 1 })
   await redis.connect()
   const [, foreign] = await redis.scan('0', 'COUNT', 1000)
-  const strangers = foreign.filter((key) => !key.startsWith(SERVICE_PREFIX))
+  const strangers = foreign.filter((key) => !BENCH_PREFIXES.some((prefix) => key.startsWith(prefix)))
   if (strangers.length > 0) {
     redis.disconnect()
     throw new Error(`Redis db ${dbIndex} holds keys the bench did not write (e.g. ${strangers[0]}); set BENCH_REDIS_DB to an unused index`)

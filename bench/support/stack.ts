@@ -86,7 +86,7 @@ async function startChildren(database: BenchDatabase, redis: BenchRedis, secret:
     JWT_SECRET: secret,
     LOG_LEVEL: 'warn',
   })
-  const bare = startServiceProcess('bare-fastify', BARE_SERVER, { ...base, BARE_PORT: String(barePort) })
+  const bare = startServiceProcess('bare-fastify', BARE_SERVER, { ...base, BARE_PORT: String(barePort), REDIS_URL: redis.url })
   const children: [Child, Child] = [
     { ...service, url: `http://127.0.0.1:${servicePort}` },
     { ...bare, url: `http://127.0.0.1:${barePort}` },
