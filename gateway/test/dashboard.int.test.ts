@@ -17,6 +17,7 @@ const NOW = Date.now()
 const READER = signToken({ sub: 'dashboard-reader', scope: 'oracle.reader' })
 let store: StoreHarness
 let liquidity: { app: ZodApp }
+let liquidityStopped = false
 let gateway: { app: ZodApp }
 let gatewayUrl: string
 let browser: Browser
@@ -36,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await gateway?.app.close()
-  await liquidity?.app.close()
+  if (!liquidityStopped) await liquidity?.app.close()
   await store?.close()
 })
 
@@ -97,6 +98,27 @@ describe('the dashboard in a browser', () => {
     await page.locator('#token-form button[type=submit]').click()
     await page.locator('#status.ok').waitFor()
     expect(await text(page, '#state')).not.toBe('—')
+    await page.close()
+  })
+})
+
+describe('the dashboard when an upstream fails', () => {
+  it('keeps the last figures, marked not updated, says why, and still refreshes the cards whose data came', async () => {
+    const { page } = await openPage(`/dashboard/#token=${READER}`)
+    await page.locator('#status.ok').waitFor()
+    const shown = { state: await text(page, '#state'), score: await text(page, '#score') }
+    for (const card of ['regime', 'trend', 'advice', 'quality']) expect(await page.locator(`#${card}`).getAttribute('data-stale')).toBe('false')
+
+    await liquidity.app.close()
+    liquidityStopped = true
+    await page.locator('#refresh').click()
+    await page.locator('#status.error').waitFor()
+    expect(await text(page, '#status')).toBe('The API answered 502: liquidity could not be reached')
+    for (const card of ['regime', 'trend', 'advice']) expect(await page.locator(`#${card}`).getAttribute('data-stale')).toBe('true')
+    expect(await page.locator('#quality').getAttribute('data-stale')).toBe('false')
+    expect(await text(page, '#state')).toBe(shown.state)
+    expect(await text(page, '#score')).toBe(shown.score)
+    expect(await page.locator('#regime h2').evaluate((title) => getComputedStyle(title, '::after').content)).toContain('not updated')
     await page.close()
   })
 })

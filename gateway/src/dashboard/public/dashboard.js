@@ -126,13 +126,36 @@ function renderDq(report) {
   )
 }
 
+/** @type {import('./view-model.js').Regime | undefined} */
+let shownRegime
+
+/**
+ * Each card is redrawn from its own call; a card whose call failed keeps what it showed, marked
+ * stale, and the regime's age keeps counting from the evaluation it shows.
+ * @param {string} cardId
+ * @param {Promise<unknown>} call
+ */
+async function settle(cardId, call) {
+  try {
+    await call
+    byId(cardId).dataset.stale = 'false'
+  } catch (error) {
+    // A card that never showed anything stays blank rather than "not updated".
+    if (byId(cardId).dataset.stale !== undefined) byId(cardId).dataset.stale = 'true'
+    throw error
+  }
+}
+
 async function refresh() {
-  const regime = api('/api/liquidity/v1/regime/latest')
+  const regime = api('/api/liquidity/v1/regime/latest').then((latest) => (shownRegime = latest))
   const calls = [
-    regime.then(renderRegime),
-    regime.then((shown) => api(historyPath(shown.updated_at, HISTORY_DAYS))).then(renderHistory),
-    api('/api/liquidity/v1/hints').then(renderHints),
-    api('/api/features/v1/dq').then(renderDq),
+    settle('regime', regime.then(renderRegime, (error) => {
+      if (shownRegime) renderRegime(shownRegime)
+      throw error
+    })),
+    settle('trend', regime.then((shown) => api(historyPath(shown.updated_at, HISTORY_DAYS))).then(renderHistory)),
+    settle('advice', api('/api/liquidity/v1/hints').then(renderHints)),
+    settle('quality', api('/api/features/v1/dq').then(renderDq)),
   ]
   const failures = (await Promise.allSettled(calls)).filter((result) => result.status === 'rejected')
   if (failures.length === 0) setStatus(`Updated ${new Date().toLocaleTimeString()}`, 'ok')
@@ -146,6 +169,7 @@ byId('token-form').addEventListener('submit', (event) => {
   input.value = ''
   void refresh()
 })
+byId('refresh').addEventListener('click', () => void refresh())
 byId('forget').addEventListener('click', () => {
   sessionStorage.removeItem(TOKEN_KEY)
   void refresh()
