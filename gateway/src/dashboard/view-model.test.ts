@@ -43,7 +43,8 @@ describe('formatAge', () => {
 describe('regimeView', () => {
   it('rounds the figures, says what the state means and how long ago it was evaluated', () => {
     const view = regimeView(regime(), NOW)
-    expect(view).toMatchObject({ state: 'verde', meaning: 'liquidity expanding', score: 72, confidence: '83 %', coherence: '50 %', pending: null, evaluatedAgo: '7 min', dataIssues: [] })
+    expect(view).toMatchObject({ state: 'verde', meaning: 'liquidity expanding', score: 72, confidence: '83 %', coherence: '50 %', pending: null, evaluatedAgo: '7 min ago', dataIssues: [] })
+    expect(regimeView(regime({ updated_at: '2026-11-26T11:59:58Z' }), NOW).evaluatedAgo).toBe('just now')
     expect(view.components.map((bar) => [bar.label.slice(0, 2), bar.value])).toEqual([
       ['GL', '+1.25'],
       ['CN', '-0.50'],

@@ -41,7 +41,9 @@ class ApiError extends Error {
 /** @param {string} path */
 async function api(path) {
   const token = sessionStorage.getItem(TOKEN_KEY)
-  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch(() => {
+    throw new Error('The gateway could not be reached: is the stack still running?')
+  })
   const body = await response.json().catch(() => null)
   if (!response.ok) throw new ApiError(response.status, body)
   return body
@@ -63,7 +65,7 @@ function renderRegime(regime) {
   byId('score').textContent = `${view.score} / 100`
   byId('confidence').textContent = view.confidence
   byId('coherence').textContent = view.coherence
-  byId('evaluated').textContent = `${view.evaluatedAgo} ago`
+  byId('evaluated').textContent = view.evaluatedAgo
   const pending = byId('pending')
   pending.hidden = view.pending === null
   pending.textContent = view.pending ? `The rules give ${view.pending}; it becomes the state once confirmed.` : ''

@@ -51,6 +51,12 @@ export function formatAge(ms) {
   return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`
 }
 
+/** @param {number} ms */
+const ago = (ms) => {
+  const age = formatAge(ms)
+  return age === 'just now' ? age : `${age} ago`
+}
+
 /**
  * The traffic light and the numbers around it.
  * @param {Regime} regime
@@ -65,7 +71,7 @@ export function regimeView(regime, now) {
     coherence: `${Math.round(regime.coherence * 100)} %`,
     // The rules already give another state, not yet held for the confirmation period.
     pending: regime.candidate !== regime.state ? regime.candidate : null,
-    evaluatedAgo: formatAge(now - Date.parse(regime.updated_at)),
+    evaluatedAgo: ago(now - Date.parse(regime.updated_at)),
     components: COMPONENT_NAMES.map(([key, label]) => componentBar(label, regime.components[key])),
     dataIssues: [...regime.dq.missing.map((id) => `${id}: no data`), ...regime.dq.stale.map((id) => `${id}: stale`)],
   }
