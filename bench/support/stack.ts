@@ -93,7 +93,7 @@ async function startChildren(database: BenchDatabase, redis: BenchRedis, secret:
   ]
   try {
     // The service migrates and seeds before it listens, so its first /readyz can take seconds.
-    await Promise.all(children.map((child) => Promise.race([waitFor(() => httpOk(`${child.url}/readyz`), 60_000, `${child.name} /readyz`), exited(child)])))
+    await Promise.all(children.map((child) => untilReady(child, '/readyz')))
   } catch (error) {
     await Promise.all(children.map((child) => child.stop()))
     throw error
@@ -113,20 +113,24 @@ async function startGateway(serviceUrl: string, redis: BenchRedis, secret: strin
     JWT_SECRET: secret,
     LOG_LEVEL: 'warn',
   })
-  const child = { ...gateway, url: `http://127.0.0.1:${port}` }
   // /healthz, not /readyz: readiness also asks liquidity-svc, which this bench does not run.
-  await Promise.race([waitFor(() => httpOk(`${child.url}/healthz`), 60_000, 'gateway /healthz'), exited(child)]).catch(async (error) => {
-    await child.stop()
-    throw error
-  })
-  return child
+  return readyOrStopped({ ...gateway, url: `http://127.0.0.1:${port}` }, '/healthz')
 }
 
 async function startBareProxy(serviceUrl: string): Promise<Child> {
   const port = await freePort()
   const proxy = startServiceProcess('bare-proxy', BARE_PROXY, { ...childBaseEnv(), BARE_PORT: String(port), UPSTREAM_URL: serviceUrl })
-  const child = { ...proxy, url: `http://127.0.0.1:${port}` }
-  await Promise.race([waitFor(() => httpOk(`${child.url}/readyz`), 60_000, 'bare-proxy /readyz'), exited(child)]).catch(async (error) => {
+  return readyOrStopped({ ...proxy, url: `http://127.0.0.1:${port}` }, '/readyz')
+}
+
+/** Resolves once `path` answers 2xx; rejects when the child dies first or never answers. */
+function untilReady(child: Child, path: string): Promise<unknown> {
+  return Promise.race([waitFor(() => httpOk(`${child.url}${path}`), 60_000, `${child.name} ${path}`), exited(child)])
+}
+
+/** The child once ready; a child that never gets ready is stopped and the start fails. */
+async function readyOrStopped(child: Child, path: string): Promise<Child> {
+  await untilReady(child, path).catch(async (error: unknown) => {
     await child.stop()
     throw error
   })
