@@ -30,14 +30,6 @@ if (handedOver) {
   history.replaceState(null, '', location.pathname)
 }
 
-class ApiError extends Error {
-  /** @param {number} status @param {{ message?: string } | null} body */
-  constructor(status, body) {
-    super(failureText(status, body))
-    this.status = status
-  }
-}
-
 /** @param {string} path */
 async function api(path) {
   const token = sessionStorage.getItem(TOKEN_KEY)
@@ -45,7 +37,7 @@ async function api(path) {
     throw new Error('The gateway could not be reached: is the stack still running?')
   })
   const body = await response.json().catch(() => null)
-  if (!response.ok) throw new ApiError(response.status, body)
+  if (!response.ok) throw new Error(failureText(response.status, body))
   return body
 }
 
