@@ -34,9 +34,10 @@ export async function benchGateway(stack: Stack, featureId: string): Promise<{ r
   const floorFixed = await measurePair({ ...bareProxy, overallRate: FIXED_RATE }, { ...direct, overallRate: FIXED_RATE }, 0)
   // Where the CPU goes: with every process on the same cores, throughput is CPU per request.
   const { bench, service, gateway, redis } = stack.pids
+  const onThePath = { bench, service, gateway, redis }
   const cpu = {
-    viaGateway: await cpuPerRequest({ bench, service, gateway, redis }, () => runLoad({ ...viaGateway, durationS: 4 })),
-    direct: await cpuPerRequest({ bench, service, gateway, redis }, () => runLoad({ ...direct, durationS: 4 })),
+    viaGateway: await cpuPerRequest(onThePath, () => runLoad({ ...viaGateway, durationS: 4 })),
+    direct: await cpuPerRequest(onThePath, () => runLoad({ ...direct, durationS: 4 })),
   }
   const rate = `gateway GET /latest @${FIXED_RATE.toLocaleString('en-US')} req/s`
   const total = (usage: Record<string, number>) => Object.values(usage).reduce((sum, us) => sum + us, 0)

@@ -8,7 +8,7 @@ import { runLiquidityBench } from './liquidity.bench'
 import { benchPublish } from './publish.bench'
 import { benchQuery, HOURLY_QUERY_FEATURE, queryWindow, seedQueryData } from './query.bench'
 import { loadCatalog } from './support/dataset'
-import { printTable, writeJson } from './support/report'
+import { printTable, writeJson, type Row } from './support/report'
 import { dropPartitionsBefore } from './support/retention'
 import { startStack, type Stack } from './support/stack'
 
@@ -30,7 +30,14 @@ function selectedBenches(only = process.env.BENCH_ONLY): Set<BenchName> {
   return new Set(names.length > 0 ? (names as BenchName[]) : BENCHES)
 }
 
-const NOT_RUN = { rows: [], details: undefined }
+const NOT_RUN = { rows: [] as Row[], details: undefined }
+
+/** Runs one bench when it is selected, announcing it first; one left out adds no rows. */
+async function ifSelected<T>(selected: Set<BenchName>, name: BenchName, message: string, run: () => Promise<T>): Promise<T | typeof NOT_RUN> {
+  if (!selected.has(name)) return NOT_RUN
+  step(message)
+  return run()
+}
 
 /** Runs the stack's benches in an order where each leaves the data the next one reads. */
 async function runBenches(stack: Stack, selected: Set<BenchName>) {
@@ -38,18 +45,13 @@ async function runBenches(stack: Stack, selected: Set<BenchName>) {
   const window = queryWindow(startedAt)
   // The publish history ends an hour before the query window, so the queries read only their own points.
   const historyEnd = Math.floor(window.since / HOUR_MS) * HOUR_MS - HOUR_MS
-  let published: Awaited<ReturnType<typeof benchPublish>> | typeof NOT_RUN = NOT_RUN
-  let dropped = 0
-  if (selected.has('publish')) {
-    step('publish: 200,000 points via POST /publish and via raw unnest upsert')
-    published = await benchPublish(stack, catalog, historyEnd)
-    dropped = await applyRetention(stack, window.since)
-  }
+  const published = await ifSelected(selected, 'publish', 'publish: 200,000 points via POST /publish and via raw unnest upsert', () => benchPublish(stack, catalog, historyEnd))
+  const dropped = selected.has('publish') ? await applyRetention(stack, window.since) : 0
   step('seeding 90 days of query data')
   const seeded = await seedQueryData(stack, catalog, window)
-  const latest = selected.has('latest') ? (step(`latest: GET /latest?featureId=${HOURLY_QUERY_FEATURE}`), await benchLatest(stack, HOURLY_QUERY_FEATURE)) : NOT_RUN
-  const gateway = selected.has('gateway') ? (step('gateway: GET /latest through the gateway vs straight to the service'), await benchGateway(stack, HOURLY_QUERY_FEATURE)) : NOT_RUN
-  const query = selected.has('query') ? (step('query: POST /query, daily feeds then the hourly feature'), await benchQuery(stack, catalog, window, seeded)) : NOT_RUN
+  const latest = await ifSelected(selected, 'latest', `latest: GET /latest?featureId=${HOURLY_QUERY_FEATURE}`, () => benchLatest(stack, HOURLY_QUERY_FEATURE))
+  const gateway = await ifSelected(selected, 'gateway', 'gateway: GET /latest through the gateway vs straight to the service', () => benchGateway(stack, HOURLY_QUERY_FEATURE))
+  const query = await ifSelected(selected, 'query', 'query: POST /query, daily feeds then the hourly feature', () => benchQuery(stack, catalog, window, seeded))
   return {
     rows: [...published.rows, ...latest.rows, ...gateway.rows, ...query.rows],
     details: { publish: published.details, droppedPartitions: dropped, seededQueryPoints: seeded, latest: latest.details, gateway: gateway.details, query: query.details },

@@ -13,8 +13,9 @@ export interface ServiceProcess {
  * V8 flags of the HTTP services: a young generation of a fixed 16 MB. V8's default grows and
  * shrinks it, and on the 2-core VMs this was measured on, committing fresh pages made the
  * scavenges during a 90-day POST /query take 5-15 ms instead of 2-4 ms (p99 17 → 14 ms).
- * Node refuses --min-semi-space-size in NODE_OPTIONS, hence command-line flags (docker-compose
- * passes the same).
+ * Node refuses --min-semi-space-size in NODE_OPTIONS, hence command-line flags; docker-compose
+ * and each HTTP service's own `npm start` script (package.json, which cannot import this) pass the
+ * same, so a change here goes there too.
  */
 export const HTTP_SERVICE_NODE_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16']
 
