@@ -2,9 +2,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { DAY_MS, MINUTE_MS } from '@lav/shared/time'
 import { loadExportWorkerConfig } from '../../export-worker/src/config'
 import { runExportCycle } from '../../export-worker/src/export/export-cycle'
+import { sha256 } from '../../export-worker/src/export/manifest'
 import { createParquetFileBuilder } from '../../export-worker/src/export/parquet-file'
+import { createTaskPool } from '../../export-worker/src/export/task-pool'
 import type { ExportRow } from '../../export-worker/src/export/window-rows'
 import { jobDeps, openRuntime } from '../../export-worker/src/runtime'
+import { createObjectStore } from '../../export-worker/src/s3/object-store'
+import { createS3Client } from '../../export-worker/src/s3/s3-client'
+import { utcDay } from '../../feature-store-svc/src/storage/partitions'
 import { loadCatalog, valueAt, type BenchFeature } from './dataset'
 
 // The child processes of bench/export.bench.ts. A module of their own so a child loads only what
@@ -64,17 +69,25 @@ async function exportChild(): Promise<ChildReport> {
   }
 }
 
+/** One (feature, day) file of the dataset, encoded by the worker's builder. */
+interface EncodedFile {
+  featureId: string
+  day: number
+  rows: number
+  body: Uint8Array
+}
+
 /**
  * The same rows into the same (feature, day) files with the same builder, from memory. Each
  * file's rows are made before its clock starts, so only Arrow + parquet-wasm is timed.
  */
-async function encodeChild(data: Dataset): Promise<ChildReport> {
+function encodeAll(data: Dataset): { files: EncodedFile[]; seconds: number; cpu: NodeJS.CpuUsage } {
   let seconds = 0
-  let files = 0
+  const files: EncodedFile[] = []
   const cpu = { user: 0, system: 0 }
   for (const feature of data.features) {
     const all = featureRows(data, feature)
-    for (let start = 0; start < all.length; files++) {
+    for (let start = 0; start < all.length; ) {
       const day = Math.floor(all[start]![1] / DAY_MS)
       let end = start
       while (end < all.length && Math.floor(all[end]![1] / DAY_MS) === day) end++
@@ -83,20 +96,57 @@ async function encodeChild(data: Dataset): Promise<ChildReport> {
       const cpuBefore = process.cpuUsage()
       const builder = createParquetFileBuilder(feature.id)
       for (const row of group) builder.push(row)
-      builder.encode()
+      const body = builder.encode()
       const used = process.cpuUsage(cpuBefore)
       cpu.user += used.user
       cpu.system += used.system
       seconds += (performance.now() - started) / 1000
+      files.push({ featureId: feature.id, day, rows: group.length, body })
       start = end
     }
   }
-  return report(data.features.length * POINTS_PER_FEATURE, files, seconds, cpu)
+  return { files, seconds, cpu }
+}
+
+function encodeChild(data: Dataset): ChildReport {
+  const { files, seconds, cpu } = encodeAll(data)
+  return report(files.reduce((sum, file) => sum + file.rows, 0), files.length, seconds, cpu)
+}
+
+/**
+ * The S3 half of an export alone: the encoded files PUT and confirmed by HEAD through the
+ * worker's object store, with its client, configuration and upload concurrency, and nothing else
+ * (no PostgreSQL, no encoding on the clock). No export with this S3 server can be faster.
+ */
+async function uploadChild(data: Dataset): Promise<ChildReport> {
+  const { files } = encodeAll(data)
+  const config = loadExportWorkerConfig(process.env)
+  const client = createS3Client(config.s3)
+  const objects = createObjectStore({ client, ...config.s3, expireAfterDays: config.s3RetentionDays })
+  try {
+    await objects.ensureBucket()
+    const started = performance.now()
+    const cpuBefore = process.cpuUsage()
+    const pool = createTaskPool(config.s3.uploadConcurrency)
+    for (const file of files) {
+      const key = `${file.featureId}/dt=${utcDay(file.day * DAY_MS)}/part-upload-only.parquet`
+      const expected = { bytes: file.body.length, sha256: sha256(file.body) }
+      await pool.add(async () => {
+        await objects.put(key, file.body, { contentType: 'application/vnd.apache.parquet', metadata: { sha256: expected.sha256, rows: String(file.rows) } })
+        await objects.confirm(key, expected)
+      })
+    }
+    await pool.drain()
+    return report(files.reduce((sum, file) => sum + file.rows, 0), files.length, (performance.now() - started) / 1000, process.cpuUsage(cpuBefore))
+  } finally {
+    client.destroy()
+  }
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const data: Dataset = { features: benchFeatures(), endMs: Number(process.env.BENCH_END_MS), ingestedMs: Number(process.env.BENCH_INGESTED_MS) }
-  const work = process.argv[2] === '--encode' ? encodeChild(data) : exportChild()
+  const mode = process.argv[2]
+  const work = mode === '--encode' ? Promise.resolve(encodeChild(data)) : mode === '--upload' ? uploadChild(data) : exportChild()
   work.then(
     (result) => {
       console.log(JSON.stringify(result))

@@ -11,6 +11,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
+import { knownPayloadHash } from './s3-client'
 
 const LIFECYCLE_RULE_ID = 'lav-export-retention'
 const DELETE_BATCH = 1_000 // the most one DeleteObjects call takes
@@ -70,9 +71,8 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     },
     async put(key, body, { contentType, metadata }) {
       if (body.length <= options.multipartThresholdBytes) {
-        const command = new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: body, ContentType: contentType, Metadata: metadata })
-        if (metadata.sha256) withPayloadHash(command, metadata.sha256)
-        await client.send(command)
+        const payload = metadata.sha256 ? knownPayloadHash(body, metadata.sha256) : body
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: payload, ContentType: contentType, Metadata: metadata }))
         return
       }
       const upload = new Upload({
@@ -139,19 +139,4 @@ function errorName(error: unknown): string {
 function isNotFound(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode
   return errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket' || status === 404
-}
-
-/**
- * Signature V4 signs a hash of the payload; given the header, the signer takes it instead of
- * hashing the body a second time (the caller hashed it already for the object's metadata).
- */
-function withPayloadHash(command: PutObjectCommand, sha256Hex: string): void {
-  command.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string> }
-      if (request.headers) request.headers['x-amz-content-sha256'] = sha256Hex
-      return next(args)
-    },
-    { step: 'build', name: 'lavPayloadSha256' },
-  )
 }
