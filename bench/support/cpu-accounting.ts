@@ -6,7 +6,7 @@ export type ProcessSet = Record<string, number | undefined>
 const CLOCK_TICK_US = 10_000 // USER_HZ is 100 on Linux
 
 /** User + system CPU time of a process so far (µs), from /proc; NaN where there is no /proc. */
-function cpuMicros(pid: number): number {
+export function cpuMicros(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
     return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_US

@@ -5,11 +5,14 @@ import { runExportCycle } from '../../export-worker/src/export/export-cycle'
 import { sha256 } from '../../export-worker/src/export/manifest'
 import { createParquetFileBuilder } from '../../export-worker/src/export/parquet-file'
 import { createTaskPool } from '../../export-worker/src/export/task-pool'
-import type { ExportRow } from '../../export-worker/src/export/window-rows'
+import { partitionDays, windowGroups, type ExportRow } from '../../export-worker/src/export/window-rows'
+import { alignDown, windowAt } from '../../export-worker/src/export/windows'
 import { jobDeps, openRuntime } from '../../export-worker/src/runtime'
 import { createObjectStore } from '../../export-worker/src/s3/object-store'
 import { createS3Client } from '../../export-worker/src/s3/s3-client'
+import { createDatabase } from '../../feature-store-svc/src/storage/database'
 import { utcDay } from '../../feature-store-svc/src/storage/partitions'
+import { cpuMicros } from './cpu-accounting'
 import { loadCatalog, valueAt, type BenchFeature } from './dataset'
 
 // The child processes of bench/export.bench.ts. A module of their own so a child loads only what
@@ -28,6 +31,8 @@ export interface ChildReport {
   /** CPU time of the process (all threads) during the timed part. */
   cpuSeconds: number
   maxRssMb: number
+  /** The read child's PostgreSQL backend: its CPU time while it served the cursor. */
+  databaseCpuSeconds?: number
 }
 
 /** The rows both children handle: the first 20 catalog features, one point a minute up to `endMs`. */
@@ -143,10 +148,47 @@ async function uploadChild(data: Dataset): Promise<ChildReport> {
   }
 }
 
+/**
+ * The PostgreSQL half alone: the window's rows read as the worker reads them (the same cursor
+ * query, bytea columns into typed arrays), nothing encoded or uploaded; with the CPU time of the
+ * backend that served it, read from /proc (the bench's PostgreSQL runs on this machine).
+ */
+async function readChild(data: Dataset): Promise<ChildReport> {
+  const config = loadExportWorkerConfig(process.env)
+  const sql = createDatabase(config.databaseUrl, 1, 'export-bench-read')
+  const connection = await sql.reserve()
+  try {
+    const [backend] = await connection<{ pid: number }[]>`select pg_backend_pid() as pid`
+    const days = await partitionDays(connection)
+    if (!backend || !days) throw new Error('the bench database has no backend pid or no partitions')
+    const started = performance.now()
+    const cpuBefore = process.cpuUsage()
+    const backendBefore = cpuMicros(backend.pid)
+    let rows = 0
+    let groups = 0
+    for await (const batch of windowGroups(connection, windowAt(alignDown(data.ingestedMs)), days, 16)) {
+      for (const group of batch) {
+        rows += group.rows
+        groups++
+      }
+    }
+    const databaseCpuSeconds = (cpuMicros(backend.pid) - backendBefore) / 1e6
+    return { ...report(rows, groups, (performance.now() - started) / 1000, process.cpuUsage(cpuBefore)), databaseCpuSeconds }
+  } finally {
+    connection.release()
+    await sql.end({ timeout: 5 })
+  }
+}
+
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const data: Dataset = { features: benchFeatures(), endMs: Number(process.env.BENCH_END_MS), ingestedMs: Number(process.env.BENCH_INGESTED_MS) }
   const mode = process.argv[2]
-  const work = mode === '--encode' ? Promise.resolve(encodeChild(data)) : mode === '--upload' ? uploadChild(data) : exportChild()
+  const children: Record<string, () => Promise<ChildReport>> = {
+    '--encode': async () => encodeChild(data),
+    '--read': () => readChild(data),
+    '--upload': () => uploadChild(data),
+  }
+  const work = (children[mode ?? ''] ?? exportChild)()
   work.then(
     (result) => {
       console.log(JSON.stringify(result))
