@@ -53,12 +53,12 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
       await valuesRoutes(api, {
         latest: createLatestService({ catalog, values, cache, now: deps.now }),
         query: createQueryService({ catalog, values, sql: deps.sql, defaultTimeZone: deps.config.timeZone, now: deps.now }),
-        publish: createPublishService({ catalog, values, partitions, cache, registry: deps.registry, now: deps.now }),
+        publish: createPublishService({ catalog, values, partitions, cache, registry: deps.registry, log: app.log, now: deps.now }),
         publishBodyLimit: deps.config.publishBodyLimit,
         registry: deps.registry,
       })
       await dqRoutes(api, {
-        dq: createDqService({ catalog, values, registry: deps.registry, coverageMin: deps.config.dqCoverageMin, freshnessMaxRatio: deps.config.dqFreshnessMaxRatio, now: deps.now }),
+        dq: createDqService({ catalog, values, registry: deps.registry, coverageMin: deps.config.dqCoverageMin, freshnessMaxRatio: deps.config.dqFreshnessMaxRatio, now: deps.now, log: app.log }),
       })
     },
     { prefix: API_PREFIX },

@@ -52,13 +52,18 @@ describe('catalog', () => {
   it('reads one spec by URL-encoded id; an unknown or SQL-looking id is a 404', async () => {
     const spec = (await get(`/catalog/${encodeURIComponent(WALCL)}`)).json()
     expect(spec).toMatchObject({ id: WALCL, unit: 'USD', frequency: '1w', ttl_ms: 8 * 86_400_000, quality: { expected_range: [4e12, 1e13] } })
-    for (const id of ['macro/none', "x' or '1'='1", '1; drop table features_catalog', '%00']) {
+    for (const id of ['macro/none', "x' or '1'='1", '1; drop table features_catalog', '%00', '\u0000', `${WALCL}\u0000`]) {
       const response = await get(`/catalog/${encodeURIComponent(id)}`)
       expect(response.statusCode).toBe(404)
       expect(response.json().code).toBe('FEATURE_NOT_FOUND')
     }
     const latest = await store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: "'; select pg_sleep(5); --" }, headers: READ })
     expect(latest.statusCode).toBe(404)
+    const deleted = await store.app.inject({ method: 'DELETE', url: `${API}/catalog/${encodeURIComponent(`${WALCL}\u0000`)}`, headers: ADMIN })
+    expect(deleted.statusCode).toBe(404)
+    const tags = await get(`/catalog?tags=${encodeURIComponent('macro,\u0000')}`)
+    expect(tags.statusCode).toBe(400)
+    expect(tags.json().issues[0].message).toContain('U+0000')
   })
 
   it('POST creates (201), changes with version + 1 and history (200), and leaves an identical spec alone (200)', async () => {
@@ -78,7 +83,14 @@ describe('catalog', () => {
 
   it('POST rejects an invalid spec with 400 and changes nothing', async () => {
     const post = (payload: object) => store.app.inject({ method: 'POST', url: `${API}/catalog`, headers: ADMIN, payload })
-    for (const bad of [{ ...newSpec, id: 'No Spaces/Allowed' }, { ...newSpec, frequency: '2h' }, { ...newSpec, extra: 1 }, { ...newSpec, quality: { expected_range: [5, 1] } }]) {
+    for (const bad of [
+      { ...newSpec, id: 'No Spaces/Allowed' },
+      { ...newSpec, frequency: '2h' },
+      { ...newSpec, extra: 1 },
+      { ...newSpec, quality: { expected_range: [5, 1] } },
+      { ...newSpec, description: 'nul \u0000 inside' },
+      { ...newSpec, tags: ['half \udc00 pair'] },
+    ]) {
       const response = await post(bad)
       expect(response.statusCode).toBe(400)
       expect(response.json().code).toBe('VALIDATION_FAILED')

@@ -68,6 +68,26 @@ describe('GET /dq', () => {
     expect(metrics).toMatch(/feature_coverage_ratio\{feature="macro\/us\/walcl_total_usd"\} 0/)
   })
 
+  it('with PostgreSQL refusing connections, /metrics still answers: the DQ and storage gauges are left out and counted', async () => {
+    const scrape = async () => (await store.app.inject({ method: 'GET', url: '/metrics' })) as { statusCode: number; body: string }
+    await store.database.refuseConnections(true)
+    try {
+      const outage = await scrape()
+      expect(outage.statusCode).toBe(200)
+      expect(outage.body).not.toMatch(/^feature_freshness_seconds\{/m)
+      expect(outage.body).not.toMatch(/^feature_storage_size_bytes\{/m)
+      expect(outage.body).toMatch(/^feature_ingest_total\{feature="cex\/agg\/spot_depth_2pct_usd"\} \d+$/m)
+      // Counters are read while the gauges collect: the count shows from the next scrape on.
+      const next = await scrape()
+      expect(next.statusCode).toBe(200)
+      expect(next.body).toMatch(/^feature_dq_scrape_failures_total\{gauge="feature_freshness_seconds"\} [1-9]$/m)
+      expect(next.body).toMatch(/^feature_dq_scrape_failures_total\{gauge="feature_storage_size_bytes"\} [1-9]$/m)
+    } finally {
+      await store.database.refuseConnections(false)
+    }
+    await expect.poll(async () => (await scrape()).body, { timeout: 5_000 }).toMatch(new RegExp(`^feature_freshness_seconds\\{feature="${DEPTH}"\\} 9000$`, 'm'))
+  })
+
   it('without an id reports every active feature and fills the gauges', async () => {
     const report = (await dq({})).json()
     expect(report.features.length).toBeGreaterThanOrEqual(20)

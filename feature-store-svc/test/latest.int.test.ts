@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRedisServer, type RedisServerHandle } from '../../test/support/redis-server'
 import { createCacheRedis } from '../src/cache/redis-client'
@@ -95,6 +96,53 @@ describe('GET /latest when Redis stops', () => {
     const probe = createCacheRedis(redisServer.url, 500)
     await expect.poll(async () => (await probe.keys('*')).length, { timeout: 5_000 }).toBeGreaterThan(0)
     probe.disconnect()
+  })
+})
+
+describe('GET /latest when Redis stalls (frozen, connections open)', () => {
+  let redisServer: RedisServerHandle
+  let store: StoreHarness
+
+  beforeAll(async () => {
+    redisServer = await startRedisServer()
+    store = await startStore({ redisUrl: redisServer.url })
+  })
+  afterAll(async () => {
+    redisServer.resume()
+    await store.close()
+    await redisServer.stop()
+  })
+
+  const metric = async (pattern: RegExp) => Number((await store.app.inject({ method: 'GET', url: '/metrics' })).body.match(pattern)?.[1] ?? 0)
+  /** Cache reads and writes Redis has executed (a frozen Redis runs the queued ones once it wakes). */
+  const cacheCommands = async () => {
+    const probe = new Redis(redisServer.url)
+    const stats = await probe.info('commandstats')
+    probe.disconnect()
+    return [...stats.matchAll(/cmdstat_(?:hmget|evalsha|eval):calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0)
+  }
+
+  it('pays one command timeout, then reads PostgreSQL without asking Redis on every read; publishes still land', async () => {
+    const read = () => store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
+    await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date(Date.now() - HOUR).toISOString(), 4e9)] })
+    expect((await read()).json().value).toBe(4e9)
+    const commandsBefore = await cacheCommands()
+
+    redisServer.pause()
+    const answers = []
+    for (let i = 0; i < 10; i++) answers.push(await read())
+    expect(answers.map((answer) => [answer.statusCode, answer.json().value])).toEqual(Array.from({ length: 10 }, () => [200, 4e9]))
+    const published = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
+    expect(published.json()).toMatchObject({ accepted: 1 })
+    expect((await read()).json().value).toBe(5e9)
+    expect(await metric(/feature_cache_fallback_total\{op="get"\} (\d+)/)).toBeGreaterThanOrEqual(1)
+
+    redisServer.resume()
+    await expect.poll(async () => metric(/feature_cache_unsynced_features (\d+)/), { timeout: 10_000 }).toBe(0)
+    expect((await read()).json().value).toBe(5e9)
+    // Eleven reads and a publish while frozen: one read and the repair timer's few tries reached
+    // Redis, not one command (and one timeout) per request.
+    expect((await cacheCommands()) - commandsBefore).toBeLessThanOrEqual(6)
   })
 })
 

@@ -139,6 +139,48 @@ describe('POST /publish with a malformed body writes nothing', () => {
     expect(await countAll()).toBe(before)
   })
 
+  it.each([
+    ['a NUL in a meta string', [point(DEPTH, '2025-06-02T00:00:00Z', 1e9, { meta: { venue: 'a\u0000b' } })], '0.meta.venue'],
+    ['a NUL in a meta key, deep inside', [point(DEPTH, '2025-06-02T00:00:00Z', 1e9, { meta: { fills: [{ 'px\u0000': 1 }] } })], '0.meta.fills.0.px\u0000'],
+    ['a lone surrogate in a meta string', [point(DEPTH, '2025-06-02T00:00:00Z', 1e9, { meta: { note: 'x\ud800y' } })], '0.meta.note'],
+    ['a NUL in an evidence field', [point(DEPTH, '2025-06-02T00:00:00Z', 1e9, { evidence: [{ source: 'kaiko\u0000' }] })], '0.evidence.0.source'],
+    ['an evidence fetched_at that is no instant', [point(DEPTH, '2025-06-02T00:00:00Z', 1e9, { evidence: [{ source: 'kaiko', fetched_at: 'last week' }] })], '0.evidence.0.fetched_at'],
+  ])('text PostgreSQL cannot store (%s) → 400 naming where, nothing written', async (_label, payload, path) => {
+    const before = await countAll()
+    const response = await publish([point(DEPTH, '2025-06-02T01:00:00Z', 1e9), ...payload])
+    expect(response.statusCode).toBe(400)
+    expect(response.json().issues.map((issue: { path: string }) => issue.path)).toEqual([path.replace(/^0\./, 'body.1.')])
+    expect(await countAll()).toBe(before)
+  })
+
+  it('a batch spanning more UTC days than one publish may lock → 400 saying how to split it; nothing written, no partition made', async () => {
+    const partitions = async () => Number((await store.sql`select count(*)::int as n from pg_inherits where inhparent = 'features_values'::regclass`)[0]?.n)
+    const [before, partitionsBefore] = [await countAll(), await partitions()]
+    const days = (count: number, firstDay: number) => Array.from({ length: count }, (_, i) => point(DEPTH, new Date(Date.UTC(1990, 0, firstDay + i)).toISOString(), 1e9))
+    const response = await publish(days(501, 1))
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/spans 501 UTC days.*at most 500.*split/) })
+    expect([await countAll(), await partitions()]).toEqual([before, partitionsBefore])
+
+    const accepted = await publish(days(500, 1))
+    expect(accepted.json()).toEqual({ accepted: 500, rejected: 0, errors: [] })
+    expect(await partitions()).toBe(partitionsBefore + 500)
+    const query = await store.app.inject({ method: 'POST', url: `${API}/query`, headers: bearer('oracle.reader'), payload: { featureIds: [DEPTH], since: '1990-01-01T00:00:00Z', until: '1991-12-31T00:00:00Z' } })
+    expect(query.statusCode).toBe(200)
+    expect(query.json()[0].points).toHaveLength(500)
+  })
+
+  it('a ts before 1800 (year 0000 parses in JavaScript, not in PostgreSQL) is rejected as invalid_ts; the rest is written', async () => {
+    const response = await publish([point(DEPTH, '0000-01-01T00:00:00Z', 1e9), point(DEPTH, '1799-12-31T23:59:59Z', 1e9), point(DEPTH, '1800-01-01T00:00:00Z', 1e9)])
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toMatchObject({ accepted: 1, rejected: 2 })
+    expect(response.json().errors.map((error: { index: number; reason: string }) => [error.index, error.reason])).toEqual([
+      [0, 'invalid_ts'],
+      [1, 'invalid_ts'],
+    ])
+    expect(response.json().errors[0].message).toContain('before 1800-01-01T00:00:00Z')
+  })
+
   it('a body over the size limit → 413', async () => {
     const limited = await store.rebuild({ config: { publishBodyLimit: 10_000 } })
     const payload = Array.from({ length: 200 }, (_, i) => point(DEPTH, new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(), 1e9))

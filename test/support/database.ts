@@ -5,6 +5,8 @@ let counter = 0
 
 export interface TestDatabase {
   url: string
+  /** An outage of this database alone: its sessions are ended and new ones refused, until `false`. */
+  refuseConnections(refuse: boolean): Promise<void>
   drop(): Promise<void>
 }
 
@@ -17,8 +19,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end({ timeout: 5 })
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
+  const asAdmin = async (run: (sql: postgres.Sql) => Promise<unknown>) => {
+    const sql = postgres(adminUrl, { max: 1, onnotice: () => {} })
+    try {
+      await run(sql)
+    } finally {
+      await sql.end({ timeout: 5 })
+    }
+  }
   return {
     url: url.toString(),
+    refuseConnections: (refuse) =>
+      asAdmin(async (sql) => {
+        await sql`alter database ${sql(name)} with allow_connections ${sql.unsafe(refuse ? 'false' : 'true')}`
+        if (refuse) await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`
+      }),
     drop: async () => {
       const sql = postgres(adminUrl, { max: 1, onnotice: () => {} })
       await sql`drop database if exists ${sql(name)} with (force)`

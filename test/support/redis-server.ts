@@ -39,6 +39,9 @@ export interface RedisServerHandle {
   port: number
   stop(): Promise<void>
   start(): Promise<void>
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as a stalled Redis. */
+  pause(): void
+  resume(): void
 }
 
 /**
@@ -75,8 +78,11 @@ export async function startRedisServer({ port, persistent = false }: { port?: nu
     port: chosen,
     start,
     stop: async () => {
+      child?.kill('SIGCONT')
       await stop()
     },
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
   }
 }
 

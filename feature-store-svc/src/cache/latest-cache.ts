@@ -20,6 +20,11 @@ export interface LatestCache {
    * again later (see unsynced-features.ts).
    */
   offer(rows: ValueRow[]): Promise<void>
+  /**
+   * Their newest point is in PostgreSQL but could not be offered (its re-read failed): read them
+   * from PostgreSQL here until the repair has written them through.
+   */
+  markUnsynced(featureIds: string[]): void
   close(): void
 }
 
@@ -37,6 +42,12 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1`
 
 const READS_IN_FLIGHT = { maxInFlight: 1 }
+
+/**
+ * After a Redis failure, requests leave Redis alone this long and use PostgreSQL: a stalled Redis
+ * then costs one command timeout a second, not one per request. The repair timer keeps probing.
+ */
+const REDIS_REST_MS = 1_000
 
 type OfferCommand = { offerLatest(key: string, ts: number, ingestedUs: number, payload: string, ttl: number): ChainableCommander }
 
@@ -61,8 +72,11 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
     registers: [registry],
   })
   let lastWarning = 0
+  let restUntil = 0
+  const resting = () => Date.now() < restUntil
   const failed = (op: 'get' | 'offer', error: unknown) => {
     fallbacks.inc({ op })
+    restUntil = Date.now() + REDIS_REST_MS
     // One warning every 10 s at most: a Redis outage must not flood the log at request rate.
     if (Date.now() - lastWarning > 10_000) {
       lastWarning = Date.now()
@@ -71,7 +85,7 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
   }
 
   if (!redis) {
-    return { get: async () => undefined, offer: async () => {}, close: () => {} }
+    return { get: async () => undefined, offer: async () => {}, markUnsynced: () => {}, close: () => {} }
   }
   // A named command runs by EVALSHA: the script body crosses the wire once, not on every offer.
   if (!('offerLatest' in redis)) redis.defineCommand('offerLatest', { numberOfKeys: 1, lua: OFFER_SCRIPT })
@@ -117,6 +131,10 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
     async get(featureId) {
       // Redis may hold an older point for it: PostgreSQL answers until the repair went through.
       if (unsynced.has(featureId)) return undefined
+      if (resting()) {
+        fallbacks.inc({ op: 'get' })
+        return undefined
+      }
       try {
         const cached = await read(featureId)
         if (cached) lookupsBy.hit.inc()
@@ -129,8 +147,15 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
       }
     },
     async offer(rows) {
-      if (!(await writeThrough(rows))) unsynced.add(rows.map((row) => row.featureId))
+      const featureIds = rows.map((row) => row.featureId)
+      if (resting()) {
+        fallbacks.inc({ op: 'offer' })
+        unsynced.add(featureIds)
+      } else if (!(await writeThrough(rows))) {
+        unsynced.add(featureIds)
+      }
     },
+    markUnsynced: (featureIds) => unsynced.add(featureIds),
     close: () => unsynced.close(),
   }
 }

@@ -1,7 +1,8 @@
 import { FeatureNotFoundError } from '@lav/shared'
 import { FREQUENCY_MS, type DqFeatureReport, type DqReport, type FeatureSpec } from '@lav/shared/contracts'
 import { DAY_MS } from '@lav/shared/time'
-import { Gauge, type Registry } from 'prom-client'
+import type { FastifyBaseLogger } from 'fastify'
+import { Counter, Gauge, type Registry } from 'prom-client'
 import { computeCoverage } from '../query/coverage'
 import type { CatalogSnapshot } from '../registry/catalog-snapshot'
 import type { ValueRow, ValuesRepository } from '../storage/values-repository'
@@ -13,7 +14,11 @@ export interface DqDeps {
   coverageMin: number
   freshnessMaxRatio: number
   now?: () => number
+  log?: Pick<FastifyBaseLogger, 'warn'>
 }
+
+/** How long a scrape waits for PostgreSQL before it answers without the DQ and storage gauges. */
+const SCRAPE_READ_TIMEOUT_MS = 2_000
 
 export interface DqParams {
   featureId?: string
@@ -54,13 +59,37 @@ export function createDqService(deps: DqDeps): DqFn {
 /**
  * The DQ gauges are computed when Prometheus scrapes, over the default window, for every active
  * feature: alerts must see freshness move without anyone calling GET /dq. One report serves all
- * gauges of a scrape.
+ * gauges of a scrape. With PostgreSQL down or slow these gauges are left out of the scrape (and
+ * counted) instead of failing it: the process, HTTP and cache metrics matter most during exactly
+ * that outage.
  */
 function registerDqGauges(deps: DqDeps, report: DqFn): void {
   let pending: { at: number; report: Promise<DqReport> } | undefined
   const current = () => {
-    if (!pending || Date.now() - pending.at > 1_000) pending = { at: Date.now(), report: report({}) }
+    if (!pending || Date.now() - pending.at > 1_000) {
+      const started = { at: Date.now(), report: report({}) }
+      // A failed report is not reused: the next scrape asks PostgreSQL again.
+      started.report.catch(() => {
+        if (pending === started) pending = undefined
+      })
+      pending = started
+    }
     return pending.report
+  }
+  const failures = new Counter({
+    name: 'feature_dq_scrape_failures_total',
+    help: 'Scrapes that left out the DQ or storage gauges because PostgreSQL failed or was slow',
+    labelNames: ['gauge'] as const,
+    registers: [deps.registry],
+  })
+  const measured = async <T>(gauge: string, read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await withTimeout(read(), SCRAPE_READ_TIMEOUT_MS)
+    } catch (error) {
+      failures.inc({ gauge })
+      deps.log?.warn({ err: error, gauge }, 'metrics scrape without this gauge: PostgreSQL failed or was slow')
+      return undefined
+    }
   }
   const gauge = (name: string, help: string, value: (feature: DqFeatureReport) => number | null) =>
     new Gauge({
@@ -70,9 +99,9 @@ function registerDqGauges(deps: DqDeps, report: DqFn): void {
       registers: [deps.registry],
       async collect() {
         this.reset()
-        for (const feature of (await current()).features) {
-          const measured = value(feature)
-          if (measured !== null) this.set({ feature: feature.featureId }, measured)
+        for (const feature of (await measured(name, current))?.features ?? []) {
+          const reading = value(feature)
+          if (reading !== null) this.set({ feature: feature.featureId }, reading)
         }
       },
     })
@@ -87,9 +116,19 @@ function registerDqGauges(deps: DqDeps, report: DqFn): void {
     labelNames: ['layer'] as const,
     registers: [deps.registry],
     async collect() {
-      this.set({ layer: 'pg' }, await deps.values.storageBytes())
+      this.reset()
+      const bytes = await measured('feature_storage_size_bytes', () => deps.values.storageBytes())
+      if (bytes !== undefined) this.set({ layer: 'pg' }, bytes)
     },
   })
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from PostgreSQL within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 async function requireFeature(deps: DqDeps, id: string): Promise<FeatureSpec> {

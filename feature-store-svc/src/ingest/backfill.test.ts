@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { FeatureSpec, Frequency, PublishPoint, PublishResult } from '@lav/shared/contracts'
+import { PUBLISH_MAX_DAYS, type FeatureSpec, type Frequency, type PublishPoint, type PublishResult } from '@lav/shared/contracts'
 import { DAY_MS } from '@lav/shared/time'
 import { createMockAdapter } from './adapters/mock-adapter'
 import { backfill, backfillableSpecs, publishInBatches } from './backfill'
@@ -128,5 +128,14 @@ describe('publishInBatches', () => {
     expect(result.accepted).toBe(2) // batches of 2, 2, 1, each losing its first point
     expect(result.rejected).toBe(3)
     expect(result.errors.map((error) => error.index)).toEqual([0, 2, 4])
+  })
+
+  it('also ends a batch where it would span more UTC days than one publish may (a long daily series)', async () => {
+    const points: PublishPoint[] = Array.from({ length: 1_200 }, (_, day) => ({ featureId: 'test/x/y', ts: new Date(Date.UTC(2020, 0, 1 + day, 12)).toISOString(), value: day }))
+    const recorder = recordingPublish()
+    const result = await publishInBatches(points, recorder.publish, 5_000)
+    expect(recorder.batches.map((batch) => batch.length)).toEqual([PUBLISH_MAX_DAYS, PUBLISH_MAX_DAYS, 1_200 - 2 * PUBLISH_MAX_DAYS])
+    expect(recorder.batches.flat()).toEqual(points)
+    expect(result.errors.map((error) => error.index)).toEqual([0, PUBLISH_MAX_DAYS, 2 * PUBLISH_MAX_DAYS])
   })
 })

@@ -1,5 +1,5 @@
-import { PUBLISH_MAX_POINTS, type FeatureSpec, type PublishPoint, type PublishResult } from '@lav/shared/contracts'
-import { DAY_MS, toIso } from '@lav/shared/time'
+import { PUBLISH_MAX_DAYS, PUBLISH_MAX_POINTS, type FeatureSpec, type PublishPoint, type PublishResult } from '@lav/shared/contracts'
+import { DAY_MS, parseInstant, toIso } from '@lav/shared/time'
 import type { SourceAdapter } from './source-adapter'
 
 export type PublishFunction = (points: PublishPoint[]) => Promise<PublishResult>
@@ -45,21 +45,40 @@ function checkOptions({ days, now, batchSize }: { days: number; now: number; bat
   }
 }
 
-/** Publishes `points` in consecutive batches of at most `batchSize`, one batch at a time. */
+/**
+ * Publishes `points` in consecutive batches of at most `batchSize` points spanning at most
+ * PUBLISH_MAX_DAYS UTC days (a daily series of 5,000 days goes out in ten), one at a time.
+ */
 export async function publishInBatches(
   points: readonly PublishPoint[],
   publish: PublishFunction,
   batchSize: number,
 ): Promise<PublishResult> {
   const total: PublishResult = { accepted: 0, rejected: 0, errors: [] }
-  for (let offset = 0; offset < points.length; offset += batchSize) {
-    const result = await publish(points.slice(offset, offset + batchSize))
+  for (const batch of batchesOf(points, batchSize)) {
+    const result = await publish(batch.points)
     total.accepted += result.accepted
     total.rejected += result.rejected
     // The store numbers errors within a batch; renumber them within the whole series.
-    for (const error of result.errors) total.errors.push({ ...error, index: error.index + offset })
+    for (const error of result.errors) total.errors.push({ ...error, index: error.index + batch.offset })
   }
   return total
+}
+
+function* batchesOf(points: readonly PublishPoint[], batchSize: number): Generator<{ offset: number; points: PublishPoint[] }> {
+  for (let start = 0; start < points.length; ) {
+    const days = new Set<number>()
+    let end = start
+    for (; end < points.length && end - start < batchSize; end++) {
+      const ms = parseInstant(points[end]!.ts)
+      const day = ms === null ? null : Math.floor(ms / DAY_MS)
+      if (day === null || days.has(day)) continue
+      if (days.size === PUBLISH_MAX_DAYS) break
+      days.add(day)
+    }
+    yield { offset: start, points: points.slice(start, end) }
+    start = end
+  }
 }
 
 /**

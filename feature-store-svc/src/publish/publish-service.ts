@@ -1,5 +1,7 @@
-import type { PublishPoint, PublishResult } from '@lav/shared/contracts'
-import { StorageUnavailableError } from '@lav/shared'
+import { PUBLISH_MAX_DAYS, type PublishPoint, type PublishResult } from '@lav/shared/contracts'
+import { BadRequestError, StorageUnavailableError } from '@lav/shared'
+import { DAY_MS } from '@lav/shared/time'
+import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
 import type { LatestCache } from '../cache/latest-cache'
 import type { CatalogSnapshot } from '../registry/catalog-snapshot'
@@ -11,8 +13,9 @@ export interface PublishDeps {
   catalog: Pick<CatalogSnapshot, 'findMany'>
   values: Pick<ValuesRepository, 'upsert' | 'latest'>
   partitions: PartitionManager
-  cache: Pick<LatestCache, 'offer'>
+  cache: Pick<LatestCache, 'offer' | 'markUnsynced'>
   registry: Registry
+  log?: Pick<FastifyBaseLogger, 'warn'>
   now?: () => number
 }
 
@@ -41,23 +44,55 @@ export function createPublishService(deps: PublishDeps): PublishFn {
     }
   }
 
-  return async (points) => {
-    const specs = await deps.catalog.findMany([...new Set(points.map((point) => point.featureId))])
-    const { accepted, rejections } = validateBatch(points, specs, now())
-    if (accepted.length > 0) {
-      await write(accepted)
-      const touched = [...new Set(accepted.map((point) => point.featureId))]
-      // Written through after commit, from PostgreSQL's own latest row: a read after this
-      // publish never sees an older value, whatever order concurrent publishes commit in.
-      await deps.cache.offer(await deps.values.latest(touched))
+  /**
+   * Written through after commit, from PostgreSQL's own latest row: a read after this publish
+   * never sees an older value, whatever order concurrent publishes commit in. The points are
+   * committed by then, so a failed re-read does not fail the publish: those features are read
+   * from PostgreSQL until the cache's repair writes them through.
+   */
+  const writeThrough = async (featureIds: string[]) => {
+    try {
+      await deps.cache.offer(await deps.values.latest(featureIds))
+    } catch (error) {
+      deps.cache.markUnsynced(featureIds)
+      deps.log?.warn({ err: error, features: featureIds.length }, 'published points committed, latest rows not re-read: cache repair scheduled')
     }
-    for (const [feature, count] of countBy(accepted, (point) => point.featureId)) ingested.inc({ feature }, count)
+  }
+
+  const countFailures = (rejections: { featureId: string; reason: string }[], specs: Map<string, unknown>) => {
     // Unknown ids are folded into one label: a caller must not be able to grow the label set.
     for (const [key, count] of countBy(rejections, (r) => `${specs.has(r.featureId) ? r.featureId : 'unknown'}\u0000${r.reason}`)) {
       const [feature, reason] = key.split('\u0000') as [string, string]
       failedIngest.inc({ feature, reason }, count)
     }
+  }
+
+  return async (points) => {
+    const specs = await deps.catalog.findMany([...new Set(points.map((point) => point.featureId))])
+    const { accepted, rejections } = validateBatch(points, specs, now())
+    countFailures(rejections, specs)
+    if (accepted.length > 0) {
+      try {
+        checkDaySpan(accepted)
+        await write(accepted)
+      } catch (error) {
+        // The whole batch failed: its accepted points count as failed ingest too.
+        const reason = error instanceof StorageUnavailableError ? 'storage_unavailable' : error instanceof BadRequestError ? 'batch_refused' : 'error'
+        countFailures(accepted.map((point) => ({ featureId: point.featureId, reason })), specs)
+        throw error
+      }
+      await writeThrough([...new Set(accepted.map((point) => point.featureId))])
+    }
+    for (const [feature, count] of countBy(accepted, (point) => point.featureId)) ingested.inc({ feature }, count)
     return { accepted: accepted.length, rejected: rejections.length, errors: rejections }
+  }
+}
+
+/** Each UTC day is a partition, locked while the batch is written: a batch must not lock hundreds. */
+function checkDaySpan(points: { ts: number }[]): void {
+  const days = new Set(points.map((point) => Math.floor(point.ts / DAY_MS))).size
+  if (days > PUBLISH_MAX_DAYS) {
+    throw new BadRequestError(`this batch spans ${days} UTC days of ts; at most ${PUBLISH_MAX_DAYS} per publish (each day is a partition): split it`)
   }
 }
 

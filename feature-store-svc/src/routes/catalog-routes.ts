@@ -1,5 +1,5 @@
 import { FeatureNotFoundError, type ZodApp } from '@lav/shared'
-import { FeatureSpecInputSchema, FeatureSpecSchema, FrequencySchema } from '@lav/shared/contracts'
+import { FEATURE_ID_PATTERN, FeatureSpecInputSchema, FeatureSpecSchema, FrequencySchema, StorableString } from '@lav/shared/contracts'
 import { z } from 'zod'
 import type { CatalogRepository } from '../registry/catalog-repository'
 
@@ -10,6 +10,12 @@ export interface CatalogRoutesDeps {
 
 const IdParams = z.strictObject({ id: z.string().max(500) })
 
+/** An id no feature can have (POST /catalog checks the pattern) is not looked up: 404 at once. */
+function knownShapeOrNotFound(id: string): string {
+  if (!FEATURE_ID_PATTERN.test(id)) throw new FeatureNotFoundError(id)
+  return id
+}
+
 export async function catalogRoutes(app: ZodApp, { repository, onChange }: CatalogRoutesDeps): Promise<void> {
   app.get('/catalog', {
     onRequest: app.requireScope('oracle.reader'),
@@ -17,7 +23,7 @@ export async function catalogRoutes(app: ZodApp, { repository, onChange }: Catal
       querystring: z.strictObject({
         entity: z.enum(['asset', 'pair', 'market', 'macro']).optional(),
         frequency: FrequencySchema.optional(),
-        tags: z.string().max(1000).optional().describe('comma-separated; every tag must match'),
+        tags: StorableString.max(1000).optional().describe('comma-separated; every tag must match'),
       }),
       response: { 200: z.array(FeatureSpecSchema) },
     },
@@ -31,7 +37,7 @@ export async function catalogRoutes(app: ZodApp, { repository, onChange }: Catal
     onRequest: app.requireScope('oracle.reader'),
     schema: { params: IdParams, response: { 200: FeatureSpecSchema } },
     handler: async (request) => {
-      const spec = await repository.get(request.params.id)
+      const spec = await repository.get(knownShapeOrNotFound(request.params.id))
       if (!spec) throw new FeatureNotFoundError(request.params.id)
       return spec
     },
@@ -51,7 +57,7 @@ export async function catalogRoutes(app: ZodApp, { repository, onChange }: Catal
     onRequest: app.requireScope('oracle.admin'),
     schema: { params: IdParams, response: { 200: FeatureSpecSchema } },
     handler: async (request) => {
-      const spec = await repository.deactivate(request.params.id)
+      const spec = await repository.deactivate(knownShapeOrNotFound(request.params.id))
       if (!spec) throw new FeatureNotFoundError(request.params.id)
       onChange()
       return spec

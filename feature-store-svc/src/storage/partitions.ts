@@ -3,6 +3,12 @@ import type { Database } from './database'
 
 const NO_PARTITION_FOR_ROW = '23514'
 
+/**
+ * Partitions created per statement. Each creation holds a handful of locks until its transaction
+ * ends, in a lock table the whole PostgreSQL server shares: hundreds at once could exhaust it.
+ */
+const PARTITIONS_PER_STATEMENT = 50
+
 export interface PartitionManager {
   /** Makes sure a partition exists for each UTC day of the given instants (ms). */
   ensureForInstants(instants: Iterable<number>): Promise<void>
@@ -25,10 +31,14 @@ export function createPartitionManager(sql: Database): PartitionManager {
   const ensureDays = async (days: string[]): Promise<number> => {
     const missing = [...new Set(days)].filter((day) => !known.has(day)).sort()
     if (missing.length === 0) return 0
-    const rows = await sql<{ created: boolean }[]>`
-      select ensure_features_values_partition(day) as created from unnest(${sql.array(missing)}::date[]) as day`
-    for (const day of missing) known.add(day)
-    const created = rows.filter((row) => row.created).length
+    let created = 0
+    for (let from = 0; from < missing.length; from += PARTITIONS_PER_STATEMENT) {
+      const chunk = missing.slice(from, from + PARTITIONS_PER_STATEMENT)
+      const rows = await sql<{ created: boolean }[]>`
+        select ensure_features_values_partition(day) as created from unnest(${sql.array(chunk)}::date[]) as day`
+      for (const day of chunk) known.add(day)
+      created += rows.filter((row) => row.created).length
+    }
     return created
   }
   return {

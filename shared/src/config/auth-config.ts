@@ -15,9 +15,19 @@ export const AuthConfigSchema = z
     JWT_ISSUER: z.string().default('lav-oracle'),
     JWT_AUDIENCE: z.string().default('lav-api'),
   })
-  .refine((env) => env.JWT_SECRET !== undefined || env.JWT_PUBLIC_KEY !== undefined, {
-    message: 'set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/EdDSA)',
-    path: ['JWT_SECRET'],
+  .superRefine((env, ctx) => {
+    if (env.JWT_SECRET === undefined && env.JWT_PUBLIC_KEY === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/EdDSA)' })
+      return
+    }
+    // An algorithm its key does not match would silently run another one: refuse to start.
+    const algorithm = selectedAlgorithm(env)
+    if (algorithm === 'HS256' && env.JWT_SECRET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'JWT_ALGORITHM=HS256 needs JWT_SECRET (JWT_PUBLIC_KEY is for RS256/EdDSA)' })
+    }
+    if (algorithm !== 'HS256' && env.JWT_PUBLIC_KEY === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: `JWT_ALGORITHM=${algorithm} needs JWT_PUBLIC_KEY (JWT_SECRET is for HS256)` })
+    }
   })
 
 export type AuthEnv = z.infer<typeof AuthConfigSchema>
@@ -34,22 +44,25 @@ export interface AuthConfig {
   audience: string
 }
 
-/** A public key selects RS256 unless JWT_ALGORITHM says EdDSA; otherwise HS256 with the secret. */
+/** JWT_ALGORITHM when set; otherwise a public key selects RS256 and a secret alone HS256. */
+function selectedAlgorithm(env: Pick<AuthEnv, 'JWT_ALGORITHM' | 'JWT_PUBLIC_KEY'>): AuthConfig['algorithm'] {
+  return env.JWT_ALGORITHM ?? (env.JWT_PUBLIC_KEY ? 'RS256' : 'HS256')
+}
+
 export function toAuthConfig(env: AuthEnv): AuthConfig {
   const pem = (text?: string) => text?.replaceAll('\\n', '\n')
-  if (env.JWT_PUBLIC_KEY) {
-    return {
-      algorithm: env.JWT_ALGORITHM === 'EdDSA' ? 'EdDSA' : 'RS256',
-      publicKey: pem(env.JWT_PUBLIC_KEY),
-      privateKey: pem(env.JWT_PRIVATE_KEY),
-      keyId: env.JWT_KEY_ID,
-      previousKeys:
-        env.JWT_PUBLIC_KEY_PREVIOUS && env.JWT_KEY_ID_PREVIOUS
-          ? [{ kid: env.JWT_KEY_ID_PREVIOUS, publicKey: pem(env.JWT_PUBLIC_KEY_PREVIOUS) as string }]
-          : undefined,
-      issuer: env.JWT_ISSUER,
-      audience: env.JWT_AUDIENCE,
-    }
+  const algorithm = selectedAlgorithm(env)
+  if (algorithm === 'HS256') return { algorithm, secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }
+  return {
+    algorithm,
+    publicKey: pem(env.JWT_PUBLIC_KEY),
+    privateKey: pem(env.JWT_PRIVATE_KEY),
+    keyId: env.JWT_KEY_ID,
+    previousKeys:
+      env.JWT_PUBLIC_KEY_PREVIOUS && env.JWT_KEY_ID_PREVIOUS
+        ? [{ kid: env.JWT_KEY_ID_PREVIOUS, publicKey: pem(env.JWT_PUBLIC_KEY_PREVIOUS) as string }]
+        : undefined,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
   }
-  return { algorithm: 'HS256', secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }
 }

@@ -40,4 +40,13 @@ describe('auth configuration', () => {
     expect(toAuthConfig(loadConfig(AuthConfigSchema, { JWT_PUBLIC_KEY: 'pem' })).algorithm).toBe('RS256')
     expect(toAuthConfig(loadConfig(AuthConfigSchema, { JWT_PUBLIC_KEY: 'pem', JWT_ALGORITHM: 'EdDSA' })).algorithm).toBe('EdDSA')
   })
+
+  it('refuses an algorithm its key does not match instead of running another one, naming the variable', () => {
+    expect(() => loadConfig(AuthConfigSchema, { JWT_SECRET: 'x'.repeat(32), JWT_ALGORITHM: 'RS256' })).toThrow(/JWT_PUBLIC_KEY.*JWT_ALGORITHM=RS256 needs JWT_PUBLIC_KEY/)
+    expect(() => loadConfig(AuthConfigSchema, { JWT_PUBLIC_KEY: 'pem', JWT_ALGORITHM: 'HS256' })).toThrow(/JWT_SECRET.*JWT_ALGORITHM=HS256 needs JWT_SECRET/)
+    // Both keys: JWT_ALGORITHM chooses; without it the public key does, as documented.
+    const both = { JWT_SECRET: 'x'.repeat(32), JWT_PUBLIC_KEY: 'pem' }
+    expect(toAuthConfig(loadConfig(AuthConfigSchema, { ...both, JWT_ALGORITHM: 'HS256' }))).toMatchObject({ algorithm: 'HS256', secret: 'x'.repeat(32) })
+    expect(toAuthConfig(loadConfig(AuthConfigSchema, both))).toMatchObject({ algorithm: 'RS256', publicKey: 'pem' })
+  })
 })

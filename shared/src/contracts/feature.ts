@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseInstant } from '../time/index'
+import { StorableString } from './storable-text'
 
 export const FREQUENCIES = ['tick', '1m', '5m', '1h', '1d', '1w'] as const
 export const FrequencySchema = z.enum(FREQUENCIES)
@@ -27,9 +28,9 @@ export const IsoInstantSchema = z
   .refine((text) => parseInstant(text) !== null, 'expected an ISO 8601 instant with an offset, e.g. 2025-10-20T00:00:00Z')
 
 export const FeatureSourceSchema = z.strictObject({
-  id: z.string().min(1).max(200),
+  id: StorableString.min(1).max(200),
   class: z.enum(['onchain', 'cex', 'macro', 'derived']),
-  schema: z.string().min(1).max(200),
+  schema: StorableString.min(1).max(200),
 })
 
 export const FeatureQualitySchema = z.strictObject({
@@ -44,11 +45,11 @@ export const FeatureQualitySchema = z.strictObject({
 export const FeatureSpecInputSchema = z.strictObject({
   id: FeatureIdSchema,
   entity: z.enum(['asset', 'pair', 'market', 'macro']),
-  description: z.string().max(2000),
-  unit: z.string().min(1).max(50),
+  description: StorableString.max(2000),
+  unit: StorableString.min(1).max(50),
   frequency: FrequencySchema,
   ttl_ms: z.number().int().positive(),
-  tags: z.array(z.string().min(1).max(100)).max(50),
+  tags: z.array(StorableString.min(1).max(100)).max(50),
   source: FeatureSourceSchema,
   quality: FeatureQualitySchema.optional(),
   active: z.boolean().default(true),
@@ -61,10 +62,10 @@ export const FeatureSpecSchema = FeatureSpecInputSchema.extend({
 export type FeatureSpec = z.infer<typeof FeatureSpecSchema>
 
 export const EvidenceSchema = z.strictObject({
-  source: z.string().min(1).max(500),
-  ref: z.string().max(2000).optional(),
-  hash: z.string().max(500).optional(),
-  fetched_at: z.string().optional(),
+  source: StorableString.min(1).max(500),
+  ref: StorableString.max(2000).optional(),
+  hash: StorableString.max(500).optional(),
+  fetched_at: IsoInstantSchema.optional(),
 })
 export type Evidence = z.infer<typeof EvidenceSchema>
 

@@ -1,18 +1,21 @@
 import { z } from 'zod'
 import { EvidenceSchema } from './feature'
+import { StorableJsonObject, StorableString } from './storable-text'
 
 export const PUBLISH_MAX_POINTS = 10_000
+/** Distinct UTC days of ts one publish may span (each day is a partition the write locks). */
+export const PUBLISH_MAX_DAYS = 500
 
 // JSON can carry 1e999, which parses to Infinity; z.number() would turn that into a 400 for the
 // whole batch, while the contract wants a per-point `non_finite_value` rejection.
 const AnyNumber = z.custom<number>((value) => typeof value === 'number', { message: 'expected a number' })
 
 export const PublishPointSchema = z.strictObject({
-  featureId: z.string().max(500),
+  featureId: StorableString.max(500),
   ts: z.string().max(100),
   value: AnyNumber,
   confidence: AnyNumber.optional(),
-  meta: z.record(z.string(), z.unknown()).optional(),
+  meta: StorableJsonObject.optional(),
   evidence: z.array(EvidenceSchema).max(100).optional(),
 })
 export type PublishPoint = z.infer<typeof PublishPointSchema>
