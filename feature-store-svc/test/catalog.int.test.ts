@@ -1,5 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createCatalogRepository } from '../src/registry/catalog-repository'
+import { seedCatalog } from '../src/registry/catalog-seed'
 import { migrate } from '../src/storage/migrate'
 import { CATALOG_PATH, WALCL, bearer, point, startStore, type StoreHarness } from './harness'
 
@@ -111,6 +115,35 @@ describe('catalog', () => {
     expect(published.json()).toMatchObject({ accepted: 0, errors: [{ reason: 'inactive_feature' }] })
     const missing = await store.app.inject({ method: 'DELETE', url: `${API}/catalog/${encodeURIComponent('x/none')}`, headers: ADMIN })
     expect(missing.statusCode).toBe(404)
+  })
+
+  it('changes made through the API survive a restart; an entry the seed file changed is applied once', async () => {
+    const reseed = (path = CATALOG_PATH) => seedCatalog(createCatalogRepository(store.sql), path)
+    const spec = async (id: string) => (await get(`/catalog/${encodeURIComponent(id)}`)).json()
+    const [vix, dxy] = ['macro/us/vix_index', 'macro/us/dxy_index']
+    const before = { vix: await spec(vix), dxy: await spec(dxy) }
+    const { version: _version, ...vixBody } = before.vix
+    expect((await store.app.inject({ method: 'POST', url: `${API}/catalog`, headers: ADMIN, payload: { ...vixBody, ttl_ms: vixBody.ttl_ms * 2 } })).statusCode).toBe(200)
+    expect((await store.app.inject({ method: 'DELETE', url: `${API}/catalog/${encodeURIComponent(dxy)}`, headers: ADMIN })).statusCode).toBe(200)
+
+    expect(await reseed()).toEqual({ created: 0, changed: 0, unchanged: seedSize })
+    expect(await spec(vix)).toMatchObject({ ttl_ms: before.vix.ttl_ms * 2, version: before.vix.version + 1 })
+    expect(await spec(dxy)).toMatchObject({ active: false, version: before.dxy.version + 1 })
+
+    const dir = mkdtempSync(join(tmpdir(), 'lav-seed-'))
+    try {
+      const edited = (JSON.parse(readFileSync(CATALOG_PATH, 'utf8')) as { id: string; description: string }[]).map((entry) =>
+        entry.id === vix ? { ...entry, description: `${entry.description} (revised)` } : entry,
+      )
+      const path = join(dir, 'features.catalog.json')
+      writeFileSync(path, JSON.stringify(edited))
+      expect(await reseed(path)).toEqual({ created: 0, changed: 1, unchanged: seedSize - 1 })
+      expect(await spec(vix)).toMatchObject({ description: `${before.vix.description} (revised)`, ttl_ms: before.vix.ttl_ms, version: before.vix.version + 2 })
+      expect(await spec(dxy)).toMatchObject({ active: false })
+      expect(await reseed(path)).toEqual({ created: 0, changed: 0, unchanged: seedSize })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('re-running migrations and the seed changes nothing', async () => {

@@ -15,6 +15,11 @@ export interface CatalogRepository {
   list(filter?: CatalogFilter): Promise<FeatureSpec[]>
   get(id: string): Promise<FeatureSpec | undefined>
   upsert(input: FeatureSpecInput): Promise<{ spec: FeatureSpec; outcome: UpsertOutcome }>
+  /**
+   * A seed file entry: created when missing; applied (a new version) only when the file changed
+   * it since the last start, so changes made through the API survive restarts.
+   */
+  seed(input: FeatureSpecInput): Promise<UpsertOutcome>
   deactivate(id: string): Promise<FeatureSpec | undefined>
 }
 
@@ -48,6 +53,25 @@ export function createCatalogRepository(sql: Database): CatalogRepository {
       return { spec, outcome: (row ? 'changed' : 'created') as UpsertOutcome }
     })
 
+  const seed = (body: SpecBody) =>
+    sql.begin(async (tx): Promise<UpsertOutcome> => {
+      const [row] = await tx<{ spec: SpecBody; version: number; seeded_spec: SpecBody | null }[]>`
+        select spec, version, seeded_spec from features_catalog where id = ${body.id} for update`
+      const remember = () => tx`update features_catalog set seeded_spec = ${sql.json(body as never)} where id = ${body.id}`
+      if (!row) {
+        await write(tx as unknown as Database, body, 1)
+        await remember()
+        return 'created'
+      }
+      if (row.seeded_spec && isDeepStrictEqual(row.seeded_spec, body)) return 'unchanged'
+      // The file changed this entry: it applies, over an API change. A row seeded before the file
+      // was remembered (or created through the API) keeps what it has, and the file is remembered.
+      const apply = row.seeded_spec !== null && !isDeepStrictEqual(row.spec, body)
+      if (apply) await write(tx as unknown as Database, body, row.version + 1)
+      await remember()
+      return apply ? 'changed' : 'unchanged'
+    })
+
   return {
     async list(filter = {}) {
       const rows = await sql<{ spec: SpecBody; version: number }[]>`
@@ -67,6 +91,7 @@ export function createCatalogRepository(sql: Database): CatalogRepository {
       const result = await changeSpec(body.id, () => body)
       return result as { spec: FeatureSpec; outcome: UpsertOutcome }
     },
+    seed: (input) => seed(normalise(input)),
     async deactivate(id) {
       const result = await changeSpec(id, (current) => (current ? { ...current, active: false } : undefined))
       return result.spec
