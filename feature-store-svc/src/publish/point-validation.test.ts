@@ -40,6 +40,8 @@ describe('validateBatch', () => {
     [{ featureId: 'a/off', ts: '2025-10-20T00:00:00Z', value: 1 }, 'inactive_feature'],
     [{ featureId: 'a/b', ts: '20/10/2025', value: 1 }, 'invalid_ts'],
     [{ featureId: 'a/b', ts: '2025-02-30T00:00:00Z', value: 1 }, 'invalid_ts'],
+    [{ featureId: 'a/b', ts: '2025-10-19T24:00:00Z', value: 1 }, 'invalid_ts'],
+    [{ featureId: 'a/b', ts: '0000-01-01T00:00:00Z', value: 1 }, 'invalid_ts'],
     [{ featureId: 'a/b', ts: '2025-10-20T00:00:00', value: 1 }, 'invalid_ts'],
     [{ featureId: 'a/b', ts: new Date(NOW + FUTURE_TOLERANCE_MS + 1).toISOString(), value: 1 }, 'future_ts'],
     [{ featureId: 'a/b', ts: '2025-10-20T00:00:00Z', value: Number.POSITIVE_INFINITY }, 'non_finite_value'],

@@ -9,8 +9,10 @@ export function parseInstant(text: string): number | null {
   return Number.isFinite(ms) ? ms : null
 }
 
-// Date.parse rolls 2025-02-30 over to March 2nd; a date that does not exist is an error here.
+// Date.parse rolls 2025-02-30 over to March 2nd, and T24:00 over to the next day; a date or an
+// hour that does not exist is an error here.
 function isRealCalendarDate(text: string): boolean {
+  if (Number(text.slice(11, 13)) > 23) return false
   const day = Number(text.slice(8, 10))
   if (day <= 28) return true // every month has these days; the common case costs nothing more
   const year = Number(text.slice(0, 4))
