@@ -53,5 +53,6 @@ function isLogger(logger: BaseAppOptions['logger']): logger is FastifyBaseLogger
 
 function withRedaction(logger: { level: string } | false) {
   if (logger === false) return false
-  return { ...logger, redact: { paths: ['req.headers.authorization'], censor: '[redacted]' } }
+  // Wherever a line carries request headers (Fastify's req, or headers a handler logs), the token is cut.
+  return { ...logger, redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' } }
 }
