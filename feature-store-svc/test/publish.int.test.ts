@@ -189,3 +189,28 @@ describe('POST /publish with a malformed body writes nothing', () => {
     expect(response.json()).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' })
   })
 })
+
+describe('publish and query metrics', () => {
+  it('count accepted points, rejections by reason, whole refused batches, and time queries by endpoint', async () => {
+    const own = await startStore()
+    try {
+      const post = (payload: object[]) => own.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload })
+      await post([point(DEPTH, '2025-06-01T00:00:00Z', 1e9), point(DEPTH, '2025-06-01T01:00:00Z', 1e9), point(DEPTH, '2025-06-01T02:00:00Z', 1)])
+      await post([point('macro/us/nope_usd', '2025-06-01T00:00:00Z', 1)])
+      const tooManyDays = Array.from({ length: 501 }, (_, day) => point(BTC_FLOW, new Date(Date.UTC(2001, 0, 1 + day)).toISOString(), 1e8))
+      expect((await post(tooManyDays)).statusCode).toBe(400)
+      await own.app.inject({ method: 'POST', url: `${API}/query`, headers: bearer('oracle.reader'), payload: { featureIds: [DEPTH], since: '2025-06-01T00:00:00Z', until: '2025-06-02T00:00:00Z' } })
+      await own.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: bearer('oracle.reader') })
+
+      const metrics = (await own.app.inject({ method: 'GET', url: '/metrics' })).body
+      expect(metrics).toContain(`feature_ingest_total{feature="${DEPTH}"} 2`)
+      expect(metrics).toContain(`feature_ingest_fail_total{feature="${DEPTH}",reason="out_of_range"} 1`)
+      expect(metrics).toContain('feature_ingest_fail_total{feature="unknown",reason="unknown_feature"} 1')
+      expect(metrics).toContain(`feature_ingest_fail_total{feature="${BTC_FLOW}",reason="batch_refused"} 501`)
+      expect(metrics).toContain('feature_query_duration_seconds_count{endpoint="query"} 1')
+      expect(metrics).toContain('feature_query_duration_seconds_count{endpoint="latest"} 1')
+    } finally {
+      await own.close()
+    }
+  })
+})
