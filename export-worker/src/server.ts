@@ -6,13 +6,15 @@ import { Registry } from 'prom-client'
 import { buildApp } from './app'
 import { loadExportWorkerConfig, type ExportWorkerConfig } from './config'
 import { createWatermarkStore } from './export/watermark'
-import { createExportMetrics } from './metrics/export-metrics'
+import { createExportMetrics, type ExportMetrics } from './metrics/export-metrics'
+import { measureS3Storage } from './metrics/s3-storage'
 import { createExportQueue, enqueueStartupJobs, upsertSchedulers } from './queue/export-queue'
 import { createExportWorker } from './queue/export-worker'
-import { startInProcessSchedule } from './queue/in-process-schedule'
+import { startInProcessSchedule, type InProcessSchedule } from './queue/in-process-schedule'
 import { processParquetExport, processRetention } from './queue/processors'
 import { createProducerRedis, createWorkerRedis } from './queue/redis-connections'
 import { jobDeps, openRuntime } from './runtime'
+import type { ObjectStore } from './s3/object-store'
 
 // Degraded mode: a cycle with no closed window costs one query, so a minute is cheap and keeps
 // S3 within a minute of the cron's schedule; retention is daily as with BullMQ.
@@ -21,8 +23,15 @@ const FALLBACK_RETENTION_EVERY_MS = 24 * HOUR_MS
 
 type Deps = ReturnType<typeof jobDeps>
 
-/** BullMQ: schedulers upserted, startup jobs queued, one worker. Returns its closer, in order. */
-async function startQueue(config: ExportWorkerConfig, redisUrl: string, producer: Redis, deps: Deps, log: FastifyBaseLogger) {
+/** The jobs of this process, set up at start and started once the bucket is measured. */
+interface Jobs {
+  start(): void
+  /** Lets a running job finish, then closes what the jobs hold, in order. */
+  stop(): Promise<void>
+}
+
+/** BullMQ: schedulers upserted, startup jobs queued, one worker that takes jobs once started. */
+async function prepareQueue(config: ExportWorkerConfig, redisUrl: string, producer: Redis, deps: Deps, log: FastifyBaseLogger): Promise<Jobs> {
   const workerConnection = createWorkerRedis(redisUrl)
   workerConnection.on('error', () => {}) // the worker's 'error' event logs it
   const queue = createExportQueue(producer, config.queuePrefix)
@@ -30,25 +39,49 @@ async function startQueue(config: ExportWorkerConfig, redisUrl: string, producer
   await queue.waitUntilReady()
   await upsertSchedulers(queue, schedule)
   await enqueueStartupJobs(queue, schedule)
-  const worker = createExportWorker({ connection: workerConnection, prefix: config.queuePrefix, export: deps.exportDeps, retention: deps.retentionDeps, log })
-  log.info({ exportCron: config.exportCron, retentionCron: config.retentionCron }, 'BullMQ schedulers upserted, worker started')
-  return async () => {
-    await worker.close() // waits for a running job to finish
-    await queue.close()
-    await workerConnection.quit()
+  const worker = createExportWorker({ connection: workerConnection, prefix: config.queuePrefix, export: deps.exportDeps, retention: deps.retentionDeps, log, autorun: false })
+  log.info({ exportCron: config.exportCron, retentionCron: config.retentionCron }, 'BullMQ schedulers upserted')
+  return {
+    start: () => void worker.run().catch((error: unknown) => log.error({ err: error }, 'the export worker stopped')),
+    stop: async () => {
+      await worker.close() // waits for a running job to finish
+      await queue.close()
+      await workerConnection.quit()
+    },
   }
 }
 
-function startFallback(deps: Deps, log: FastifyBaseLogger) {
+function prepareFallback(deps: Deps, log: FastifyBaseLogger): Jobs {
   log.warn('REDIS_URL is not set: DEGRADED MODE, the export and the retention run on in-process timers')
-  const schedule = startInProcessSchedule(
-    [
-      { name: 'parquet-export', everyMs: FALLBACK_EXPORT_EVERY_MS, run: () => processParquetExport({ trigger: 'schedule' }, deps.exportDeps) },
-      { name: 'retention', everyMs: FALLBACK_RETENTION_EVERY_MS, run: () => processRetention({ trigger: 'schedule' }, deps.retentionDeps) },
-    ],
-    log,
-  )
-  return () => schedule.stop()
+  let schedule: InProcessSchedule | undefined
+  return {
+    start: () => {
+      schedule = startInProcessSchedule(
+        [
+          { name: 'parquet-export', everyMs: FALLBACK_EXPORT_EVERY_MS, run: () => processParquetExport({ trigger: 'schedule' }, deps.exportDeps) },
+          { name: 'retention', everyMs: FALLBACK_RETENTION_EVERY_MS, run: () => processRetention({ trigger: 'schedule' }, deps.retentionDeps) },
+        ],
+        log,
+      )
+    },
+    stop: async () => schedule?.stop(),
+  }
+}
+
+/**
+ * Every start lists the bucket for feature_storage_size_bytes{layer="s3"}, whatever BullMQ kept
+ * of earlier starts: the export only adds what it writes. The jobs start after the listing, so no
+ * export of this process adds a file the listing may already have counted (or count one it
+ * missed); /readyz does not wait for it. If S3 cannot be listed the jobs start anyway.
+ */
+async function measureThenStart(objects: ObjectStore, metrics: ExportMetrics, jobs: Jobs, signal: AbortSignal, log: FastifyBaseLogger): Promise<void> {
+  try {
+    log.info(await measureS3Storage(objects, metrics, { signal }), 'S3 storage measured')
+  } catch (error) {
+    if (signal.aborted) return
+    log.warn({ err: error }, 'the S3 storage could not be measured: feature_storage_size_bytes{layer="s3"} counts only new exports until the daily retention lists the bucket')
+  }
+  if (!signal.aborted) jobs.start()
 }
 
 async function main(): Promise<void> {
@@ -63,9 +96,10 @@ async function main(): Promise<void> {
   const app = await buildApp({ sql: runtime.sql, redis: producer, objects: runtime.objects, registry, logger: { level: config.logLevel } })
   if (runtime.migrations.length > 0) app.log.info({ applied: runtime.migrations }, 'migrations applied')
   // The bucket now, so /readyz reports S3 ready before the first export; every cycle ensures it again.
-  await runtime.objects.ensureBucket().catch((error) => app.log.warn({ err: error }, 'S3 is not reachable yet: /readyz says so; each export cycle tries again'))
+  await runtime.objects.ensureBucket(app.log).catch((error) => app.log.warn({ err: error }, 'S3 is not reachable yet: /readyz says so; each export cycle tries again'))
   const deps = jobDeps(config, runtime, { metrics, log: app.log })
 
+  const measuring = new AbortController()
   let stopJobs: () => Promise<void> = async () => {}
   // Listening first: while Redis or S3 is still coming up, /readyz says which one.
   await runService(app, {
@@ -73,12 +107,15 @@ async function main(): Promise<void> {
     port: config.port,
     // After HTTP: the jobs (a running one finishes), then Redis and PostgreSQL.
     onClose: async () => {
+      measuring.abort()
       await stopJobs()
       await producer?.quit().catch(() => {})
       await runtime.close()
     },
   })
-  stopJobs = redisUrl && producer ? await startQueue(config, redisUrl, producer, deps, app.log) : startFallback(deps, app.log)
+  const jobs = redisUrl && producer ? await prepareQueue(config, redisUrl, producer, deps, app.log) : prepareFallback(deps, app.log)
+  stopJobs = jobs.stop
+  void measureThenStart(runtime.objects, metrics, jobs, measuring.signal, app.log)
 }
 
 main().catch(exitOnStartFailure)

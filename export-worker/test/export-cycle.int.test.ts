@@ -1,8 +1,9 @@
 import { parquetMetadata } from 'hyparquet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runExportCycle } from '../src/export/export-cycle'
-import { compactInstant, manifestKey, WINDOW_MS } from '../src/export/windows'
-import { BTC_FLOW, byKey, currentRows, DEPTH, PERP_OI, point, startExportHarness, WALCL, windowsAfter, type ExportHarness } from './harness'
+import { exportWindow } from '../src/export/export-window'
+import { compactInstant, manifestKey, WINDOW_MS, windowAt } from '../src/export/windows'
+import { BTC_FLOW, byKey, currentRows, decodeParquet, DEPTH, PERP_OI, point, startExportHarness, WALCL, windowsAfter, type ExportHarness } from './harness'
 
 const MINUTE = 60_000
 const DAY = 86_400_000
@@ -147,5 +148,36 @@ describe('an export cycle', () => {
       await open`rollback`
       open.release()
     }
+  })
+})
+
+describe('a large (feature, day) read in chunks', () => {
+  it('gives the same keys and the same bytes as read whole, every row present', async () => {
+    const window = windowAt(windowsAfter(epoch, 20))
+    const day = startOfDay(epoch) - 5 * DAY
+    const depth = Array.from({ length: 40 }, (_, i) =>
+      point(DEPTH, iso(day + i * 30 * MINUTE), 1.5e9 + i, i % 3 === 0 ? { meta: { venue: 'agg', i }, evidence: [{ source: 'kaiko', ref: `r${i}` }] } : {}),
+    )
+    const flows = [0, 1, 2, 25, 26].map((hour) => point(BTC_FLOW, iso(day + hour * 3_600_000), -1e8 * hour))
+    await h.publishAt(window.start + MINUTE, [...depth, ...flows])
+
+    // Files of 10 rows, so the chunks of 7 also straddle continuation files.
+    const exportWith = async (maxGroupRows?: number) => {
+      const report = await exportWindow(h.deps({ maxRowsPerFile: 10, maxGroupRows }), window)
+      const bytes = new Map<string, string>()
+      for (const key of [...report.files.map((file) => file.key), report.manifestKey!]) bytes.set(key, Buffer.from(await h.readObject(key)).toString('base64'))
+      return { report, bytes }
+    }
+    const whole = await exportWith()
+    const chunked = await exportWith(7)
+
+    expect([...chunked.bytes.keys()]).toEqual([...whole.bytes.keys()])
+    expect(chunked.bytes).toEqual(whole.bytes)
+    expect(whole.report.files.map((file) => file.rows)).toEqual([10, 10, 10, 10, 3, 2])
+    const exported: Awaited<ReturnType<typeof decodeParquet>> = []
+    for (const file of chunked.report.files) exported.push(...(await decodeParquet(await h.readObject(file.key))))
+    const ingested = (await h.pgRows()).filter((row) => row.ingested_at >= window.start && row.ingested_at < window.end)
+    expect(exported.sort(byKey)).toEqual(ingested)
+    expect(ingested).toHaveLength(45)
   })
 })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3'
 import { EXPORT_JOBS, type ParquetExportJob } from '@lav/shared/contracts'
 import type { Job } from 'bullmq'
 import { Registry } from 'prom-client'
@@ -9,9 +10,12 @@ import { createExportMetrics } from '../src/metrics/export-metrics'
 import { createExportQueue, jobOptions } from '../src/queue/export-queue'
 import { createExportWorker } from '../src/queue/export-worker'
 import { createProducerRedis, createWorkerRedis } from '../src/queue/redis-connections'
-import { byKey, DEPTH, PERP_OI, point, startExportHarness, WALCL, BTC_FLOW, windowsAfter, type ExportHarness } from './harness'
+import { manifestKey, WINDOW_MS, windowAt } from '../src/export/windows'
+import { createObjectStore } from '../src/s3/object-store'
+import { byKey, DEPTH, PERP_OI, point, startExportHarness, testS3Client, WALCL, BTC_FLOW, windowsAfter, type ExportHarness } from './harness'
 
 const MINUTE = 60_000
+const DAY = 86_400_000
 let server: S3ServerHandle
 let h: ExportHarness
 let epoch: number
@@ -41,6 +45,11 @@ afterAll(async () => {
 })
 
 const iso = (ms: number) => new Date(ms).toISOString()
+
+// Each test below has a client of its own on the test's server, its middleware added before its
+// first request: the client resolves its middleware stack once per command class.
+const storeOn = (client: S3Client, now?: () => number) =>
+  createObjectStore({ client, bucket: h.bucket, prefix: '', multipartThresholdBytes: 5 * 1024 * 1024, expireAfterDays: 365, now })
 
 async function publishWindow(n: number): Promise<void> {
   const ts = epoch - (n + 1) * 3_600_000
@@ -99,6 +108,86 @@ describe('S3 failing during a cycle', () => {
       await queue.close()
       await producer.quit()
       await consumer.quit()
+    }
+  })
+})
+
+describe('S3 refusing the lifecycle rule', () => {
+  const LIFECYCLE_COMMANDS = ['GetBucketLifecycleConfigurationCommand', 'PutBucketLifecycleConfigurationCommand']
+
+  it('exports and moves the watermark anyway, warns once naming the error, and asks again a day later', async () => {
+    const asked: string[] = []
+    const client = testS3Client(server.endpoint)
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!LIFECYCLE_COMMANDS.includes(context.commandName ?? '')) return next(args)
+        asked.push(context.commandName!)
+        // What AWS answers a role whose policy lacks s3:GetLifecycleConfiguration.
+        throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })
+      },
+      { step: 'initialize', name: 'denyLifecycle' },
+    )
+    const storeClock = { now: Date.now() }
+    const objects = storeOn(client, () => storeClock.now)
+    const warnings: string[] = []
+    const log = { info: () => {}, warn: (_object: object, message: string) => warnings.push(message) }
+    try {
+      await publishWindow(2)
+      const first = await runExportCycle(h.deps({ objects, log }))
+      expect(first.windows.map((window) => window.rows)).toEqual([4])
+      expect(await h.watermark()).toBe(windowsAfter(epoch, 3))
+      expect(asked).toHaveLength(1)
+      expect(warnings).toEqual([expect.stringMatching(/lifecycle rule could not be set \(AccessDenied\)/)])
+
+      await publishWindow(3)
+      expect((await runExportCycle(h.deps({ objects, log }))).rows).toBe(4)
+      expect(await h.watermark()).toBe(windowsAfter(epoch, 4))
+      expect(asked).toHaveLength(1)
+
+      storeClock.now += DAY
+      await runExportCycle(h.deps({ objects, log }))
+      expect(asked).toHaveLength(2)
+      expect(warnings).toHaveLength(1)
+      expect((await h.readExported()).sort(byKey)).toEqual(await h.pgRows())
+    } finally {
+      client.destroy()
+    }
+  })
+})
+
+describe('a HEAD that does not confirm the object just written', () => {
+  it('fails the cycle and leaves the watermark where it was, for a wrong length or a wrong SHA-256', async () => {
+    let alter: ((head: HeadObjectCommandOutput) => void) | undefined
+    const client = testS3Client(server.endpoint)
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args)
+        if (context.commandName === 'HeadObjectCommand') alter?.(result.output as HeadObjectCommandOutput)
+        return result
+      },
+      { step: 'initialize', name: 'alterHead' },
+    )
+    const objects = storeOn(client)
+    try {
+      await publishWindow(4)
+      const before = (await h.watermark())!
+      const misreports = [
+        (head: HeadObjectCommandOutput) => void (head.ContentLength = (head.ContentLength ?? 0) + 1),
+        (head: HeadObjectCommandOutput) => void (head.Metadata = { ...head.Metadata, sha256: '0'.repeat(64) }),
+      ]
+      for (const misreport of misreports) {
+        alter = misreport
+        await expect(runExportCycle(h.deps({ objects }))).rejects.toThrow(/is not the object just written/)
+        expect(await h.watermark()).toBe(before)
+        expect(await h.objectKeys('_manifests/')).not.toContain(manifestKey(windowAt(before)))
+      }
+
+      alter = undefined
+      expect((await runExportCycle(h.deps({ objects }))).rows).toBe(4)
+      expect(await h.watermark()).toBe(before + WINDOW_MS)
+      expect((await h.readExported()).sort(byKey)).toEqual(await h.pgRows())
+    } finally {
+      client.destroy()
     }
   })
 })

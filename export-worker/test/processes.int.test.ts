@@ -87,29 +87,69 @@ describe('the worker process', () => {
     const server = run(SERVER, [], workerEnv({ EXPORT_WORKER_PORT: String(port), ...extra }))
     const base = `http://127.0.0.1:${port}`
     await until(async () => ((await fetch(`${base}/readyz`)).ok ? true : undefined), '/readyz')
+    return {
+      metricsWith: (text: string) => until(async () => {
+        const metrics = await (await fetch(`${base}/metrics`)).text()
+        return metrics.includes(text) ? metrics : undefined
+      }, text),
+      async stop() {
+        server.kill('SIGTERM')
+        expect(await server.exited, server.output()).toBe(0)
+      },
+    }
+  }
+
+  async function expectStartupExport(server: Awaited<ReturnType<typeof startServer>>) {
     // Exports at start: the in-process timer runs at once, BullMQ gets a startup job.
     await until(async () => ((await h.watermark()) !== null && (await h.parquetKeys()).length === 2 ? true : undefined), 'the startup export')
     expect((await h.readExported()).sort(byKey)).toEqual(await h.pgRows())
-    const metrics = await until(async () => {
-      const text = await (await fetch(`${base}/metrics`)).text()
-      return text.includes('export_rows_total 2') ? text : undefined
-    }, 'export_rows_total 2')
-    expect(metrics).toMatch(/export_lag_seconds \d/)
-    server.kill('SIGTERM')
-    expect(await server.exited, server.output()).toBe(0)
+    expect(await server.metricsWith('export_rows_total 2')).toMatch(/export_lag_seconds \d/)
+  }
+
+  async function bucketBytes(): Promise<number> {
+    let total = 0
+    for await (const page of h.objects.list()) for (const object of page) total += object.size
+    return total
   }
 
   it('without REDIS_URL runs the export on its in-process timer (degraded mode) and stops cleanly', async () => {
-    await startServer({})
+    const server = await startServer({})
+    await expectStartupExport(server)
+    await server.stop()
   })
 
   it('with Redis runs the export through BullMQ and stops cleanly', async () => {
     const prefix = `test-${randomUUID()}`
     const redis = createProducerRedis(inject('redisUrl'))
     try {
-      await startServer({ REDIS_URL: inject('redisUrl'), EXPORT_QUEUE_PREFIX: prefix })
+      const server = await startServer({ REDIS_URL: inject('redisUrl'), EXPORT_QUEUE_PREFIX: prefix })
+      await expectStartupExport(server)
+      await server.stop()
       const queue = new Queue('lav-export', { connection: redis, prefix })
       expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['parquet-export', 'retention'])
+      await queue.obliterate({ force: true })
+      await queue.close()
+    } finally {
+      redis.disconnect()
+    }
+  })
+
+  it('with Redis, restarted the same day, measures the bucket again: feature_storage_size_bytes{layer="s3"} is its real total', async () => {
+    const prefix = `test-${randomUUID()}`
+    const env = { REDIS_URL: inject('redisUrl'), EXPORT_QUEUE_PREFIX: prefix }
+    const redis = createProducerRedis(inject('redisUrl'))
+    try {
+      const first = await startServer(env)
+      await expectStartupExport(first)
+      await first.stop()
+      // An object this process did not export (another replica's, an upload by hand): only a listing sees it.
+      await h.objects.put('notes/readme.txt', new Uint8Array(1_234), { contentType: 'text/plain', metadata: {} })
+
+      // BullMQ keeps the first start's retention job, so this start queues none: the process lists the bucket itself.
+      const second = await startServer(env)
+      await second.metricsWith(`feature_storage_size_bytes{layer="s3"} ${await bucketBytes()}`)
+      await second.stop()
+      const queue = new Queue('lav-export', { connection: redis, prefix })
       await queue.obliterate({ force: true })
       await queue.close()
     } finally {

@@ -42,6 +42,19 @@ describe('reading a window', () => {
     }
   })
 
+  it('splits a (feature, day) larger than maxGroupRows into consecutive groups of at most that many, in ts order', async () => {
+    const days = await partitionDays(h.store.sql)
+    const groups: RowGroup[] = []
+    for await (const batch of windowGroups(h.store.sql, windowAt(epoch), days!, 4, 2)) groups.push(...batch)
+    // Each (feature, day) holds 3 rows: a group of 2, then one of 1.
+    expect(groups.map((group) => group.rows)).toEqual(Array.from({ length: 6 }, () => [2, 1]).flat())
+    const rows = groups.flatMap((group) => Array.from(group.tsMs, (ts, i) => ({ day: new Date(ts).toISOString().slice(0, 10), featureId: group.featureId, ts, value: group.value[i] })))
+    const key = (row: (typeof rows)[number]) => `${row.day} ${row.featureId} ${row.ts}`
+    expect(rows.map(key)).toEqual(rows.map(key).sort())
+    expect(new Set(rows.map(key)).size).toBe(18)
+    for (const row of rows) expect(row.value).toBe((row.featureId === WALCL ? 5e12 : 1e9) + new Date(row.ts).getUTCHours())
+  })
+
   it('puts a group that arrived out of order in ts order, every column alike', () => {
     const bytes = (values: number[], write: (view: DataView, i: number, v: number) => void) => {
       const buffer = Buffer.alloc(values.length * 8)

@@ -20,6 +20,13 @@ function print(result: ExportCycleResult, bucket: string, prefix: string): void 
   console.log(`exported ${result.windows.length} windows, ${result.files} files, ${result.rows} rows; watermark ${watermark}`)
 }
 
+// Warnings (a refused lifecycle rule, a long open transaction holding the export back) matter to
+// whoever runs the CLI; its own lines on stdout already say what was exported.
+const warningsToStderr = {
+  info: () => {},
+  warn: (_object: object, message: string) => console.error(`warning: ${message}`),
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { once: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
   if (values.help || !values.once) {
@@ -29,7 +36,7 @@ async function main(): Promise<number> {
   const config = loadExportWorkerConfig(process.env)
   const runtime = await openRuntime(config)
   try {
-    const { exportDeps } = jobDeps(config, runtime)
+    const { exportDeps } = jobDeps(config, runtime, { log: warningsToStderr })
     print(await runExportCycle(exportDeps, { onBusy: 'wait' }), config.s3.bucket, config.s3.prefix)
     return 0
   } finally {

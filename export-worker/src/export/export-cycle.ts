@@ -18,6 +18,7 @@ export interface ExportCycleDeps {
   /** The clock that closes windows; the database's clock when absent (tests pass their own). */
   now?: () => number
   cursorGroups?: number
+  maxGroupRows?: number
 }
 
 export interface ExportCycleResult {
@@ -54,7 +55,7 @@ export async function runExportCycle(deps: ExportCycleDeps, options: { onBusy: L
 }
 
 async function exportPending(deps: ExportCycleDeps): Promise<ExportCycleResult> {
-  await deps.objects.ensureBucket()
+  await deps.objects.ensureBucket(deps.log)
   const watermarks = createWatermarkStore(deps.sql)
   const closedUntil = await closedUntilInstant(deps)
   let watermark = await startingWatermark(deps.sql, watermarks, closedUntil)

@@ -18,6 +18,8 @@ export interface WindowExportDeps {
   uploadConcurrency: number
   /** (feature, day) groups per cursor fetch. */
   cursorGroups?: number
+  /** Rows per group from the cursor at most (MAX_GROUP_ROWS when absent); the files do not depend on it. */
+  maxGroupRows?: number
 }
 
 export interface WindowReport {
@@ -38,8 +40,10 @@ interface OpenFile {
 }
 
 /**
- * Writes one window: each (feature, UTC day of ts) group of its rows becomes a Parquet file,
- * uploaded and confirmed by HEAD while the cursor reads on; then the manifest, confirmed too.
+ * Writes one window: each (feature, UTC day of ts) of its rows becomes a Parquet file (continued
+ * across the consecutive groups the cursor splits a large one into, numbered continuation files
+ * past `maxRowsPerFile`), uploaded and confirmed by HEAD while the cursor reads on; then the
+ * manifest, confirmed too.
  * Returns only when every object is confirmed: the caller may then move the watermark.
  */
 export async function exportWindow(deps: WindowExportDeps, window: ExportWindow): Promise<WindowReport> {
@@ -84,7 +88,7 @@ export async function exportWindow(deps: WindowExportDeps, window: ExportWindow)
 
   try {
     const days = await partitionDays(deps.sql)
-    const batches = days ? windowGroups(deps.sql, window, days, deps.cursorGroups ?? 16) : []
+    const batches = days ? windowGroups(deps.sql, window, days, deps.cursorGroups ?? 16, deps.maxGroupRows) : []
     for await (const batch of batches) for (const group of batch) await append(group)
     if (open) await ship(open)
     await pool.drain()

@@ -43,7 +43,7 @@ export function createExportMetrics({ registry, readWatermark, now = Date.now }:
     }),
     storageBytes: new Gauge({
       name: 'feature_storage_size_bytes',
-      help: 'Bytes held per storage layer; layer="s3" is counted by the daily retention listing and grows with each export',
+      help: 'Bytes held per storage layer; layer="s3" is listed at each start and by the daily retention, and grows with each export',
       labelNames: ['layer'] as const,
       registers,
     }),

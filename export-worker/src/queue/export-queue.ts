@@ -39,8 +39,8 @@ export async function upsertSchedulers(queue: Queue, options: ScheduleOptions): 
 
 /**
  * At start: an export now (catch up after downtime without waiting for the cron) and one
- * retention per day at most — its job id makes restarts on the same day add nothing — which
- * also measures the bucket for feature_storage_size_bytes{layer="s3"}.
+ * retention per day at most — its job id makes restarts on the same day add nothing, so it is no
+ * measure of the bucket after a restart: each process lists the bucket itself (server.ts).
  */
 export async function enqueueStartupJobs(queue: Queue, options: Pick<ScheduleOptions, 'attempts' | 'backoffMs'>, now = Date.now()): Promise<void> {
   const opts = jobOptions(options)

@@ -11,6 +11,8 @@ export interface ExportWorkerOptions {
   export: ExportCycleDeps
   retention: RetentionDeps
   log: { warn(object: object, message: string): void; error(object: object, message: string): void }
+  /** False: it takes no job until the caller calls `run()`. */
+  autorun?: boolean
 }
 
 /**
@@ -30,7 +32,7 @@ export function createExportWorker(options: ExportWorkerOptions): Worker {
         throw error
       }
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: 1 },
+    { connection: options.connection, prefix: options.prefix, concurrency: 1, autorun: options.autorun ?? true },
   )
   worker.on('failed', (job, error) => {
     options.log.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: error }, 'export job failed; BullMQ retries it with backoff')

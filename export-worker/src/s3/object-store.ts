@@ -11,9 +11,11 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
+import { DAY_MS } from '@lav/shared/time'
 import { knownPayloadHash } from './s3-client'
 
 const LIFECYCLE_RULE_ID = 'lav-export-retention'
+const LIFECYCLE_RETRY_MS = DAY_MS
 const DELETE_BATCH = 1_000 // the most one DeleteObjects call takes
 
 export interface StoredObject {
@@ -22,18 +24,24 @@ export interface StoredObject {
   size: number
 }
 
+type WarningLog = { warn(object: object, message: string): void }
+
 export interface ObjectStore {
   readonly bucket: string
   readonly prefix: string
-  /** Creates the bucket when missing; once per process, also sets the expiry lifecycle rule. */
-  ensureBucket(): Promise<void>
+  /**
+   * Creates the bucket when missing and, until that has succeeded once, sets the expiry lifecycle
+   * rule. A refused rule never fails this: it is logged on `log` (once per store) and retried at
+   * most once a day.
+   */
+  ensureBucket(log?: WarningLog): Promise<void>
   /** One PUT up to the multipart threshold, a multipart upload above it. */
   put(key: string, body: Uint8Array, options: { contentType: string; metadata: Record<string, string> }): Promise<void>
   /** HEAD: the object is there with our length and our SHA-256, or this throws. */
   confirm(key: string, expected: { bytes: number; sha256: string }): Promise<void>
   ping(): Promise<void>
   /** Every object under the prefix, a page (up to 1,000) at a time. */
-  list(): AsyncIterable<StoredObject[]>
+  list(options?: { signal?: AbortSignal }): AsyncIterable<StoredObject[]>
   delete(keys: string[]): Promise<void>
 }
 
@@ -44,20 +52,17 @@ export interface ObjectStoreOptions {
   multipartThresholdBytes: number
   /** Objects expire this many days after they were written, where the server has lifecycle rules. */
   expireAfterDays: number
+  /** The clock of the lifecycle rule's daily retry; Date.now when absent. */
+  now?: () => number
 }
 
 export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
   const { client, bucket, prefix } = options
-  let lifecycleSet = false
-  const ensureLifecycle = async () => {
-    if (lifecycleSet) return
-    await putLifecycleRule(options)
-    lifecycleSet = true
-  }
+  const ensureLifecycle = lifecycleRuleKeeper(options)
   return {
     bucket,
     prefix,
-    async ensureBucket() {
+    async ensureBucket(log) {
       try {
         await client.send(new HeadBucketCommand({ Bucket: bucket }))
       } catch (error) {
@@ -67,7 +72,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
           if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(errorName(createError))) throw createError
         })
       }
-      await ensureLifecycle()
+      await ensureLifecycle(log)
     },
     async put(key, body, { contentType, metadata }) {
       if (body.length <= options.multipartThresholdBytes) {
@@ -93,10 +98,10 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     async ping() {
       await client.send(new HeadBucketCommand({ Bucket: bucket }))
     },
-    async *list() {
+    async *list({ signal } = {}) {
       let token: string | undefined
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }))
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }), { abortSignal: signal })
         yield (page.Contents ?? []).map((object) => ({ key: (object.Key ?? '').slice(prefix.length), size: object.Size ?? 0 }))
         token = page.IsTruncated ? page.NextContinuationToken : undefined
       } while (token)
@@ -113,23 +118,52 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
 }
 
 /**
+ * The expiry rule is a convenience, never a condition of exporting: the daily retention job
+ * deletes expired objects anyway. So a refusal — AccessDenied from a policy without
+ * s3:PutLifecycleConfiguration, another S3-compatible server's own code — is logged once and tried
+ * again a day later, not at every cycle: a permission granted later takes effect without a restart,
+ * and a standing refusal costs a failed request a day rather than one per cycle (each one an error
+ * in the audit log). A server without lifecycle rules (`NotImplemented`: s3rver) is not asked again.
+ */
+function lifecycleRuleKeeper(options: ObjectStoreOptions): (log?: WarningLog) => Promise<void> {
+  const now = options.now ?? Date.now
+  let settled = false
+  let retryAt = Number.NEGATIVE_INFINITY
+  let warned = false
+  return async (log) => {
+    if (settled || now() < retryAt) return
+    try {
+      await putLifecycleRule(options)
+      settled = true
+    } catch (error) {
+      if (errorName(error) === 'NotImplemented') {
+        settled = true
+        return
+      }
+      retryAt = now() + LIFECYCLE_RETRY_MS
+      if (warned || !log) return
+      warned = true
+      log.warn(
+        { err: error, code: errorName(error), bucket: options.bucket },
+        `the bucket's expiry lifecycle rule could not be set (${errorName(error) || 'error'}): exports go on, the daily retention job deletes expired objects, and the rule is tried again in a day`,
+      )
+    }
+  }
+}
+
+/**
  * Adds (or replaces) our expiry rule and keeps the bucket's other rules: PUT replaces the whole
  * configuration. Expiry counts from the write, and a file holds days up to the day it was written,
  * so one day beyond the retention means the rule never removes a day the daily job still keeps.
  */
 async function putLifecycleRule({ client, bucket, prefix, expireAfterDays }: ObjectStoreOptions): Promise<void> {
-  try {
-    const existing = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })).catch((error: unknown) => {
-      if (errorName(error) === 'NoSuchLifecycleConfiguration') return { Rules: [] as LifecycleRule[] }
-      throw error
-    })
-    const rule: LifecycleRule = { ID: LIFECYCLE_RULE_ID, Status: 'Enabled', Filter: { Prefix: prefix }, Expiration: { Days: expireAfterDays + 1 } }
-    const rules = [...(existing.Rules ?? []).filter((other) => other.ID !== LIFECYCLE_RULE_ID), rule]
-    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } }))
-  } catch (error) {
-    // s3rver, for one: the daily retention job alone deletes expired objects there.
-    if (errorName(error) !== 'NotImplemented') throw error
-  }
+  const existing = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })).catch((error: unknown) => {
+    if (errorName(error) === 'NoSuchLifecycleConfiguration') return { Rules: [] as LifecycleRule[] }
+    throw error
+  })
+  const rule: LifecycleRule = { ID: LIFECYCLE_RULE_ID, Status: 'Enabled', Filter: { Prefix: prefix }, Expiration: { Days: expireAfterDays + 1 } }
+  const rules = [...(existing.Rules ?? []).filter((other) => other.ID !== LIFECYCLE_RULE_ID), rule]
+  await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } }))
 }
 
 function errorName(error: unknown): string {

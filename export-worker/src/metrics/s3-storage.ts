@@ -1,0 +1,26 @@
+import type { ObjectStore } from '../s3/object-store'
+import type { ExportMetrics } from './export-metrics'
+
+export interface StoredTotal {
+  objects: number
+  bytes: number
+}
+
+/**
+ * Lists every object under the store's prefix and sets feature_storage_size_bytes{layer="s3"} to
+ * their total. The export only adds what it writes, so a process must measure before its gauge
+ * means anything: the server does at each start (the daily retention listing does again).
+ */
+export async function measureS3Storage(
+  objects: Pick<ObjectStore, 'list'>,
+  metrics: Pick<ExportMetrics, 'storageBytes'>,
+  options: { signal?: AbortSignal } = {},
+): Promise<StoredTotal> {
+  const total: StoredTotal = { objects: 0, bytes: 0 }
+  for await (const page of objects.list(options)) {
+    total.objects += page.length
+    for (const object of page) total.bytes += object.size
+  }
+  metrics.storageBytes.set({ layer: 's3' }, total.bytes)
+  return total
+}
