@@ -99,7 +99,7 @@ describe('an export cycle', () => {
     expect(await snapshot()).toEqual(before)
   })
 
-  it('catch-up: four missed windows are exported in order in one cycle, empty ones passed over', async () => {
+  it('catch-up: four missed windows are exported in order in one cycle; the empty ones get an empty manifest', async () => {
     for (const n of [1, 2, 3, 4]) {
       await h.publishAt(windowsAfter(epoch, n) + n * MINUTE, [point(PERP_OI, iso(epoch - n * 3_600_000), 1e10 + n), point(DEPTH, iso(epoch - n * 60_000), 2e9 + n)])
     }
@@ -108,6 +108,11 @@ describe('an export cycle', () => {
     expect(result.windows.map((w) => w.start)).toEqual([1, 2, 3, 4].map((n) => windowsAfter(epoch, n)))
     expect(result.windows.map((w) => w.rows)).toEqual([2, 2, 2, 2])
     expect(await h.watermark()).toBe(windowsAfter(epoch, 7))
+    // Every window up to the watermark has its manifest: a reader tells "nothing" from "not yet".
+    const manifestOf = async (n: number) => JSON.parse(Buffer.from(await h.readObject(manifestKey(windowAt(windowsAfter(epoch, n))))).toString())
+    expect(result.emptyWindows).toBe(2)
+    for (const n of [5, 6]) expect(await manifestOf(n)).toMatchObject({ window: { start: iso(windowsAfter(epoch, n)) }, rows: 0, files: [] })
+    for (const n of [1, 4]) expect((await manifestOf(n)).rows).toBe(2)
     expect((await h.readExported()).sort(byKey)).toEqual(await h.pgRows())
   })
 

@@ -17,7 +17,7 @@ function print(result: ExportCycleResult, bucket: string, prefix: string): void 
     for (const file of window.files) console.log(`  s3://${bucket}/${prefix}${file.key}  ${file.rows} rows  ${file.bytes} bytes`)
   }
   const watermark = result.watermark === null ? 'none' : new Date(result.watermark).toISOString()
-  console.log(`exported ${result.windows.length} windows, ${result.files} files, ${result.rows} rows; watermark ${watermark}`)
+  console.log(`exported ${result.windows.length} windows, ${result.files} files, ${result.rows} rows (${result.emptyWindows} windows without rows: empty manifests); watermark ${watermark}`)
 }
 
 // Warnings (a refused lifecycle rule, a long open transaction holding the export back) matter to

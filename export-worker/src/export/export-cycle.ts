@@ -1,7 +1,8 @@
 import type { Database } from '../../../feature-store-svc/src/storage/database'
 import type { ExportMetrics } from '../metrics/export-metrics'
 import type { ObjectStore } from '../s3/object-store'
-import { exportWindow, type WindowReport } from './export-window'
+import { exportWindow, writeManifest, type WindowReport } from './export-window'
+import { createTaskPool } from './task-pool'
 import { createWatermarkStore, withExportLock, type LockMode, type WatermarkStore } from './watermark'
 import { firstIngestedAt, readHorizon } from './window-rows'
 import { alignDown, WINDOW_MS, windowAt } from './windows'
@@ -23,8 +24,10 @@ export interface ExportCycleDeps {
 
 export interface ExportCycleResult {
   status: 'exported' | 'skipped'
-  /** Windows written in this cycle, in order; empty windows are passed over without a manifest. */
+  /** Windows with rows written in this cycle, in order. */
   windows: WindowReport[]
+  /** Windows without rows: each got an empty manifest. */
+  emptyWindows: number
   files: number
   rows: number
   bytes: number
@@ -43,7 +46,7 @@ export async function runExportCycle(deps: ExportCycleDeps, options: { onBusy: L
     const locked = await withExportLock(deps.sql, options.onBusy, () => exportPending(deps))
     if (!locked.acquired) {
       deps.log?.info({}, 'another export cycle holds the lock: skipped')
-      return { status: 'skipped', windows: [], files: 0, rows: 0, bytes: 0, watermark: null }
+      return { status: 'skipped', windows: [], emptyWindows: 0, files: 0, rows: 0, bytes: 0, watermark: null }
     }
     return locked.value
   } catch (error) {
@@ -60,11 +63,13 @@ async function exportPending(deps: ExportCycleDeps): Promise<ExportCycleResult> 
   const closedUntil = await closedUntilInstant(deps)
   let watermark = await startingWatermark(deps.sql, watermarks, closedUntil)
   const windows: WindowReport[] = []
+  let emptyWindows = 0
   while (watermark < closedUntil) {
     // Empty stretches (a quiet night, a worker down for a week) cost one query, not one per window.
     const next = await firstIngestedAt(deps.sql, watermark)
     const firstBusy = next === null ? closedUntil : Math.min(alignDown(next), closedUntil)
     if (firstBusy > watermark) {
+      emptyWindows += await writeEmptyManifests(deps, watermark, firstBusy)
       await watermarks.advance(watermark, firstBusy)
       watermark = firstBusy
       continue
@@ -72,11 +77,35 @@ async function exportPending(deps: ExportCycleDeps): Promise<ExportCycleResult> 
     const report = await exportWindow(deps, windowAt(watermark))
     await watermarks.advance(report.start, report.end)
     watermark = report.end
-    if (report.manifestKey) windows.push(report)
+    if (report.rows > 0) windows.push(report)
+    else emptyWindows++
     recordWindow(deps, report)
   }
   const total = (pick: (report: WindowReport) => number) => windows.reduce((sum, report) => sum + pick(report), 0)
-  return { status: 'exported', windows, files: total((r) => r.files.length), rows: total((r) => r.rows), bytes: total((r) => r.bytes), watermark }
+  return { status: 'exported', windows, emptyWindows, files: total((r) => r.files.length), rows: total((r) => r.rows), bytes: total((r) => r.bytes), watermark }
+}
+
+/**
+ * Windows without rows get their manifest too (no files, 0 rows), so that from S3 alone a reader
+ * tells a window with nothing in it from one not exported yet. Written before the watermark passes.
+ */
+async function writeEmptyManifests(deps: ExportCycleDeps, from: number, to: number): Promise<number> {
+  const pool = createTaskPool(deps.uploadConcurrency)
+  let written = 0
+  try {
+    for (let start = from; start < to; start += WINDOW_MS) {
+      await pool.add(async () => {
+        const manifest = await writeManifest(deps.objects, windowAt(start), [])
+        deps.metrics?.storageBytes.inc({ layer: 's3' }, manifest.body.length)
+        written++
+      })
+    }
+    await pool.drain()
+  } catch (error) {
+    await pool.drain().catch(() => {})
+    throw error
+  }
+  return written
 }
 
 /** End of the last closed window: now minus the lag, never past the oldest open transaction. */
@@ -104,7 +133,6 @@ async function startingWatermark(sql: Database, watermarks: WatermarkStore, clos
 }
 
 function recordWindow(deps: ExportCycleDeps, report: WindowReport): void {
-  if (!report.manifestKey) return
   deps.metrics?.rows.inc(report.rows)
   deps.metrics?.files.inc(report.files.length)
   deps.metrics?.storageBytes.inc({ layer: 's3' }, report.bytes)

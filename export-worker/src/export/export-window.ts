@@ -2,7 +2,7 @@ import { DAY_MS } from '@lav/shared/time'
 import type { Database } from '../../../feature-store-svc/src/storage/database'
 import { utcDay } from '../../../feature-store-svc/src/storage/partitions'
 import type { ObjectStore } from '../s3/object-store'
-import { buildManifest, sha256, type ExportedFile } from './manifest'
+import { buildManifest, sha256, type ExportedFile, type Manifest } from './manifest'
 import { createParquetFileBuilder, type ParquetFileBuilder } from './parquet-file'
 import type { RowGroup } from './row-group'
 import { createTaskPool } from './task-pool'
@@ -29,8 +29,8 @@ export interface WindowReport {
   bytes: number
   /** Sorted by key. */
   files: ExportedFile[]
-  /** Null for a window that turned out empty (its rows were revised into a later window). */
-  manifestKey: string | null
+  /** Every window has one, an empty window too (no files, 0 rows): a reader can tell "nothing" from "not yet". */
+  manifestKey: string
 }
 
 interface OpenFile {
@@ -103,9 +103,14 @@ export async function exportWindow(deps: WindowExportDeps, window: ExportWindow)
 async function finishWindow(deps: WindowExportDeps, window: ExportWindow, files: ExportedFile[]): Promise<WindowReport> {
   const rows = files.reduce((sum, file) => sum + file.rows, 0)
   const bytes = files.reduce((sum, file) => sum + file.bytes, 0)
-  if (files.length === 0) return { ...window, rows, bytes, files, manifestKey: null }
-  const manifest = buildManifest(window, files)
-  await deps.objects.put(manifest.key, manifest.body, { contentType: 'application/json', metadata: { sha256: manifest.sha256 } })
-  await deps.objects.confirm(manifest.key, { bytes: manifest.body.length, sha256: manifest.sha256 })
+  const manifest = await writeManifest(deps.objects, window, files)
   return { ...window, rows, bytes: bytes + manifest.body.length, files: manifest.files, manifestKey: manifest.key }
+}
+
+/** The window's manifest, PUT and confirmed by HEAD: written last, it is what marks the window done. */
+export async function writeManifest(objects: Pick<ObjectStore, 'put' | 'confirm'>, window: ExportWindow, files: ExportedFile[]): Promise<Manifest> {
+  const manifest = buildManifest(window, files)
+  await objects.put(manifest.key, manifest.body, { contentType: 'application/json', metadata: { sha256: manifest.sha256 } })
+  await objects.confirm(manifest.key, { bytes: manifest.body.length, sha256: manifest.sha256 })
+  return manifest
 }
