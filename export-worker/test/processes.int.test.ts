@@ -134,6 +134,33 @@ describe('the worker process', () => {
     }
   })
 
+  it('with Redis, SIGTERM during an export lets the running job finish: every row exported, the watermark moved, exit 0', async () => {
+    // A window large enough that the export is still running when the signal comes.
+    const at = alignDown(Date.now()) - 2 * WINDOW_MS + 120_000
+    const firstDay = Math.floor(at / 86_400_000) - 30
+    await h.store.sql`select ensure_features_values_partition((to_timestamp(${firstDay} * 86400) + d * interval '1 day')::date) from generate_series(0, 29) as d`
+    await h.store.sql`
+      insert into features_values (feature_id, ts, value, confidence, ingested_at)
+      select ${DEPTH}, to_timestamp(${firstDay} * 86400) + i * interval '6 seconds', 1e9 + i, 1, ${new Date(at)}
+      from generate_series(0, 299999) as i`
+    const prefix = `test-${randomUUID()}`
+    const redis = createProducerRedis(inject('redisUrl'))
+    try {
+      const server = await startServer({ REDIS_URL: inject('redisUrl'), EXPORT_QUEUE_PREFIX: prefix })
+      // The export holds its advisory lock while it runs.
+      await until(async () => ((await h.store.sql`select 1 from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`).length > 0 ? true : undefined), 'the export to start', 30_000)
+      await server.stop()
+      expect(await h.watermark()).not.toBeNull()
+      expect((await h.readExported()).length).toBe((await h.pgRows()).length)
+      expect((await h.readExported()).sort(byKey)).toEqual((await h.pgRows()).sort(byKey))
+      const queue = new Queue('lav-export', { connection: redis, prefix })
+      await queue.obliterate({ force: true })
+      await queue.close()
+    } finally {
+      redis.disconnect()
+    }
+  })
+
   it('with Redis, restarted the same day, measures the bucket again: feature_storage_size_bytes{layer="s3"} is its real total', async () => {
     const prefix = `test-${randomUUID()}`
     const env = { REDIS_URL: inject('redisUrl'), EXPORT_QUEUE_PREFIX: prefix }
