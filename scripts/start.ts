@@ -146,6 +146,7 @@ async function shutdown(reason: string, code = 0): Promise<void> {
   for (const part of running.reverse()) {
     await part.stop().catch((error) => console.error(`[launcher] stopping ${part.name} failed: ${String(error)}`))
   }
+  log(code === 0 ? 'stopped: every service and storage server has exited' : 'stopped')
   process.exit(code)
 }
 

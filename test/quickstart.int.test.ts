@@ -79,6 +79,7 @@ describe('the README quick start: npm start', () => {
     expect(output.text).toContain('[launcher] stopping (SIGINT)')
     // Stopped means stopped: no PostgreSQL, Redis, S3 or service process left behind.
     await expect.poll(() => processesInGroup(pgid), { timeout: 15_000 }).toEqual([])
+    await expect.poll(() => output.text, { timeout: 5_000 }).toContain('[launcher] stopped: every service and storage server has exited')
     await expect.poll(() => processesUsing(dataDir), { timeout: 15_000 }).toEqual([])
   }, 300_000)
 })

@@ -6,12 +6,14 @@ import type { ExportMetrics } from './metrics/export-metrics'
 import type { RetentionDeps } from './retention/run-retention'
 import { createObjectStore, type ObjectStore } from './s3/object-store'
 import { createS3Client } from './s3/s3-client'
+import { createS3Total, type S3Total } from './metrics/s3-total'
 
 type Log = { info(object: object, message: string): void; warn(object: object, message: string): void }
 
 export interface Runtime {
   sql: Database
   objects: ObjectStore
+  s3Total: S3Total
   migrations: string[]
   close(): Promise<void>
 }
@@ -29,6 +31,7 @@ export async function openRuntime(config: ExportWorkerConfig): Promise<Runtime> 
     return {
       sql,
       objects,
+      s3Total: createS3Total(sql),
       migrations: applied,
       close: async () => {
         client.destroy()
@@ -50,6 +53,7 @@ export function jobDeps(config: ExportWorkerConfig, runtime: Runtime, extras: { 
     maxRowsPerFile: config.maxRowsPerFile,
     uploadConcurrency: config.s3.uploadConcurrency,
     metrics: extras.metrics,
+    s3Total: runtime.s3Total,
     log: extras.log,
   }
   const retentionDeps: RetentionDeps = {
@@ -58,6 +62,7 @@ export function jobDeps(config: ExportWorkerConfig, runtime: Runtime, extras: { 
     pgRetentionDays: config.pgRetentionDays,
     s3RetentionDays: config.s3RetentionDays,
     metrics: extras.metrics,
+    s3Total: runtime.s3Total,
   }
   return { exportDeps, retentionDeps }
 }

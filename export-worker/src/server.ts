@@ -6,8 +6,9 @@ import { Registry } from 'prom-client'
 import { buildApp } from './app'
 import { loadExportWorkerConfig, type ExportWorkerConfig } from './config'
 import { createWatermarkStore } from './export/watermark'
-import { createExportMetrics, type ExportMetrics } from './metrics/export-metrics'
+import { createExportMetrics } from './metrics/export-metrics'
 import { measureS3Storage } from './metrics/s3-storage'
+import type { S3Total } from './metrics/s3-total'
 import { createExportQueue, enqueueStartupJobs, upsertSchedulers } from './queue/export-queue'
 import { createExportWorker } from './queue/export-worker'
 import { startInProcessSchedule, type InProcessSchedule } from './queue/in-process-schedule'
@@ -69,14 +70,14 @@ function prepareFallback(deps: Deps, log: FastifyBaseLogger): Jobs {
 }
 
 /**
- * Every start lists the bucket for feature_storage_size_bytes{layer="s3"}, whatever BullMQ kept
- * of earlier starts: the export only adds what it writes. The jobs start after the listing, so no
+ * Every start lists the bucket for feature_storage_size_bytes{layer="s3"} (kept in PostgreSQL,
+ * export_storage), whatever BullMQ kept of earlier starts: exports only add what they write. The jobs start after the listing, so no
  * export of this process adds a file the listing may already have counted (or count one it
  * missed); /readyz does not wait for it. If S3 cannot be listed the jobs start anyway.
  */
-async function measureThenStart(objects: ObjectStore, metrics: ExportMetrics, jobs: Jobs, signal: AbortSignal, log: FastifyBaseLogger): Promise<void> {
+async function measureThenStart(objects: ObjectStore, s3Total: S3Total, jobs: Jobs, signal: AbortSignal, log: FastifyBaseLogger): Promise<void> {
   try {
-    log.info(await measureS3Storage(objects, metrics, { signal }), 'S3 storage measured')
+    log.info(await measureS3Storage(objects, s3Total, { signal }), 'S3 storage measured')
   } catch (error) {
     if (signal.aborted) return
     log.warn({ err: error }, 'the S3 storage could not be measured: feature_storage_size_bytes{layer="s3"} counts only new exports until the daily retention lists the bucket')
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   const registry = new Registry()
   const runtime = await openRuntime(config)
   const watermarks = createWatermarkStore(runtime.sql)
-  const metrics = createExportMetrics({ registry, readWatermark: () => watermarks.read() })
+  const metrics = createExportMetrics({ registry, readWatermark: () => watermarks.read(), readS3Bytes: () => runtime.s3Total.read() })
   const redisUrl = config.redisUrl
   const producer = redisUrl ? createProducerRedis(redisUrl) : undefined
   producer?.on('error', () => {}) // reported by /readyz, never a crash
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
   })
   const jobs = redisUrl && producer ? await prepareQueue(config, redisUrl, producer, deps, app.log) : prepareFallback(deps, app.log)
   stopJobs = jobs.stop
-  void measureThenStart(runtime.objects, metrics, jobs, measuring.signal, app.log)
+  void measureThenStart(runtime.objects, runtime.s3Total, jobs, measuring.signal, app.log)
 }
 
 main().catch(exitOnStartFailure)

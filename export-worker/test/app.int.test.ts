@@ -60,9 +60,8 @@ describe('health and metrics', () => {
 
   it('/metrics exposes the export metrics by the names of the issue, and the lag from the watermark', async () => {
     const registry = new Registry()
-    const metrics = createExportMetrics({ registry, readWatermark: async () => Date.UTC(2025, 0, 1), now: () => Date.UTC(2025, 0, 1, 0, 20) })
+    const metrics = createExportMetrics({ registry, readWatermark: async () => Date.UTC(2025, 0, 1), readS3Bytes: async () => 4096, now: () => Date.UTC(2025, 0, 1, 0, 20) })
     metrics.rows.inc(12)
-    metrics.storageBytes.set({ layer: 's3' }, 4096)
     const text = (await (await app({ registry })).inject({ url: '/metrics' })).body
     for (const name of ['export_rows_total', 'export_files_total', 'export_failures_total', 'export_duration_seconds', 'export_lag_seconds', 'feature_storage_size_bytes']) {
       expect(text).toContain(`# TYPE ${name} `)

@@ -1,8 +1,11 @@
 import { parquetMetadata } from 'hyparquet'
+import { Registry } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runExportCycle } from '../src/export/export-cycle'
 import { exportWindow } from '../src/export/export-window'
 import { compactInstant, manifestKey, WINDOW_MS, windowAt } from '../src/export/windows'
+import { createExportMetrics } from '../src/metrics/export-metrics'
+import { createS3Total } from '../src/metrics/s3-total'
 import { BTC_FLOW, byKey, currentRows, decodeParquet, DEPTH, PERP_OI, point, startExportHarness, WALCL, windowsAfter, type ExportHarness } from './harness'
 
 const MINUTE = 60_000
@@ -75,6 +78,15 @@ describe('an export cycle', () => {
     expect(columns.feature_id?.logical_type).toEqual({ type: 'STRING' })
     expect(columns.meta?.repetition_type).toBe('OPTIONAL')
     expect(metadata.row_groups[0]?.columns.every((chunk) => chunk.meta_data?.codec === 'ZSTD')).toBe(true)
+  })
+
+  it('adds the bytes it wrote to the S3 total in PostgreSQL, which any process’s /metrics reads', async () => {
+    let bucketBytes = 0
+    for await (const page of h.objects.list()) for (const object of page) bucketBytes += object.size
+    // Another process (a second replica, the CLI): its own registry, the same figure.
+    const registry = new Registry()
+    createExportMetrics({ registry, readWatermark: h.watermark, readS3Bytes: createS3Total(h.store.sql).read })
+    expect((await registry.getSingleMetric('feature_storage_size_bytes')?.get())?.values).toEqual([{ value: bucketBytes, labels: { layer: 's3' } }])
   })
 
   it('writes a manifest per window listing its files and row counts', async () => {

@@ -6,6 +6,7 @@ import { bearer, startStore, type StoreHarness } from '../../feature-store-svc/t
 import type { ExportCycleDeps } from '../src/export/export-cycle'
 import { createWatermarkStore } from '../src/export/watermark'
 import { alignDown, WINDOW_MS } from '../src/export/windows'
+import { createS3Total } from '../src/metrics/s3-total'
 import { createObjectStore, type ObjectStore } from '../src/s3/object-store'
 import { createS3Client } from '../src/s3/s3-client'
 import { decodeParquet, type ComparableRow } from './parquet-reader'
@@ -82,6 +83,7 @@ export async function startExportHarness(options: { endpoint?: string } = {}): P
     deps: (overrides = {}) => ({
       sql: store.sql,
       objects,
+      s3Total: createS3Total(store.sql),
       lagMs: 60_000,
       maxRowsPerFile: 100_000,
       uploadConcurrency: 4,

@@ -2,6 +2,7 @@ import { Registry } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runExportCycle } from '../src/export/export-cycle'
 import { createExportMetrics } from '../src/metrics/export-metrics'
+import { createS3Total } from '../src/metrics/s3-total'
 import { dropExpiredPartitions } from '../src/retention/partition-retention'
 import { runRetention } from '../src/retention/run-retention'
 import { deleteExpiredObjects } from '../src/retention/s3-retention'
@@ -86,8 +87,10 @@ describe('S3 retention', () => {
     const before = await h.objectKeys()
 
     const registry = new Registry()
-    const metrics = createExportMetrics({ registry, readWatermark: h.watermark })
-    const result = await runRetention({ sql: h.store.sql, objects: h.objects, pgRetentionDays: 90, s3RetentionDays: 365, metrics, now: () => h.clock.now })
+    const s3Total = createS3Total(h.store.sql)
+    await s3Total.set(1) // a stale figure the listing replaces
+    const metrics = createExportMetrics({ registry, readWatermark: h.watermark, readS3Bytes: s3Total.read })
+    const result = await runRetention({ sql: h.store.sql, objects: h.objects, pgRetentionDays: 90, s3RetentionDays: 365, metrics, s3Total, now: () => h.clock.now })
 
     expect(result.s3.deleted).toBe(2)
     const after = await h.objectKeys()

@@ -1,5 +1,6 @@
 import type { Database } from '../../../feature-store-svc/src/storage/database'
 import type { ExportMetrics } from '../metrics/export-metrics'
+import type { S3Total } from '../metrics/s3-total'
 import type { ObjectStore } from '../s3/object-store'
 import { exportWindow, writeManifest, type WindowReport } from './export-window'
 import { createTaskPool } from './task-pool'
@@ -14,7 +15,9 @@ export interface ExportCycleDeps {
   lagMs: number
   maxRowsPerFile: number
   uploadConcurrency: number
-  metrics?: Pick<ExportMetrics, 'rows' | 'files' | 'failures' | 'duration' | 'storageBytes'>
+  metrics?: Pick<ExportMetrics, 'rows' | 'files' | 'failures' | 'duration'>
+  /** Where the bytes written to S3 are added up for feature_storage_size_bytes{layer="s3"}. */
+  s3Total?: Pick<S3Total, 'add'>
   log?: { info(object: object, message: string): void; warn(object: object, message: string): void }
   /** The clock that closes windows; the database's clock when absent (tests pass their own). */
   now?: () => number
@@ -79,7 +82,7 @@ async function exportPending(deps: ExportCycleDeps): Promise<ExportCycleResult> 
     watermark = report.end
     if (report.rows > 0) windows.push(report)
     else emptyWindows++
-    recordWindow(deps, report)
+    await recordWindow(deps, report)
   }
   const total = (pick: (report: WindowReport) => number) => windows.reduce((sum, report) => sum + pick(report), 0)
   return { status: 'exported', windows, emptyWindows, files: total((r) => r.files.length), rows: total((r) => r.rows), bytes: total((r) => r.bytes), watermark }
@@ -96,7 +99,7 @@ async function writeEmptyManifests(deps: ExportCycleDeps, from: number, to: numb
     for (let start = from; start < to; start += WINDOW_MS) {
       await pool.add(async () => {
         const manifest = await writeManifest(deps.objects, windowAt(start), [])
-        deps.metrics?.storageBytes.inc({ layer: 's3' }, manifest.body.length)
+        await deps.s3Total?.add(manifest.body.length)
         written++
       })
     }
@@ -132,10 +135,10 @@ async function startingWatermark(sql: Database, watermarks: WatermarkStore, clos
   return initialised
 }
 
-function recordWindow(deps: ExportCycleDeps, report: WindowReport): void {
+async function recordWindow(deps: ExportCycleDeps, report: WindowReport): Promise<void> {
   deps.metrics?.rows.inc(report.rows)
   deps.metrics?.files.inc(report.files.length)
-  deps.metrics?.storageBytes.inc({ layer: 's3' }, report.bytes)
+  await deps.s3Total?.add(report.bytes)
   deps.log?.info(
     { window: { start: new Date(report.start).toISOString(), end: new Date(report.end).toISOString() }, files: report.files.length, rows: report.rows },
     'window exported',

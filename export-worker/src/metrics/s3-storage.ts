@@ -1,5 +1,5 @@
 import type { ObjectStore } from '../s3/object-store'
-import type { ExportMetrics } from './export-metrics'
+import type { S3Total } from './s3-total'
 
 export interface StoredTotal {
   objects: number
@@ -13,7 +13,7 @@ export interface StoredTotal {
  */
 export async function measureS3Storage(
   objects: Pick<ObjectStore, 'list'>,
-  metrics: Pick<ExportMetrics, 'storageBytes'>,
+  s3Total: Pick<S3Total, 'set'>,
   options: { signal?: AbortSignal } = {},
 ): Promise<StoredTotal> {
   const total: StoredTotal = { objects: 0, bytes: 0 }
@@ -21,6 +21,6 @@ export async function measureS3Storage(
     total.objects += page.length
     for (const object of page) total.bytes += object.size
   }
-  metrics.storageBytes.set({ layer: 's3' }, total.bytes)
+  await s3Total.set(total.bytes)
   return total
 }

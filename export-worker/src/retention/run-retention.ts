@@ -1,5 +1,6 @@
 import type { Database } from '../../../feature-store-svc/src/storage/database'
 import type { ExportMetrics } from '../metrics/export-metrics'
+import type { S3Total } from '../metrics/s3-total'
 import type { ObjectStore } from '../s3/object-store'
 import { dropExpiredPartitions, type PartitionRetentionResult } from './partition-retention'
 import { deleteExpiredObjects, type S3RetentionResult } from './s3-retention'
@@ -9,7 +10,8 @@ export interface RetentionDeps {
   objects: Pick<ObjectStore, 'list' | 'delete'>
   pgRetentionDays: number
   s3RetentionDays: number
-  metrics?: Pick<ExportMetrics, 'failures' | 'storageBytes'>
+  metrics?: Pick<ExportMetrics, 'failures'>
+  s3Total?: Pick<S3Total, 'set'>
   now?: () => number
 }
 
@@ -28,7 +30,7 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionResult
     dropExpiredPartitions(deps.sql, { retentionDays: deps.pgRetentionDays, now }),
     deleteExpiredObjects(deps.objects, { retentionDays: deps.s3RetentionDays, now }),
   ])
-  if (s3.status === 'fulfilled') deps.metrics?.storageBytes.set({ layer: 's3' }, s3.value.keptBytes)
+  if (s3.status === 'fulfilled') await deps.s3Total?.set(s3.value.keptBytes)
   if (postgres.status === 'rejected' || s3.status === 'rejected') {
     deps.metrics?.failures.inc({ kind: 'retention' })
     const reasons = [postgres, s3].filter((outcome) => outcome.status === 'rejected').map((outcome) => String((outcome.reason as Error)?.message ?? outcome.reason))

@@ -1,0 +1,29 @@
+import type { Database } from '../../../feature-store-svc/src/storage/database'
+
+/** The bytes of the export's objects in S3, in PostgreSQL (table export_storage). */
+export interface S3Total {
+  /** What an exported window added. */
+  add(bytes: number): Promise<void>
+  /** What a listing of the bucket found. */
+  set(bytes: number): Promise<void>
+  /** Null until first measured or added to. */
+  read(): Promise<number | null>
+}
+
+export function createS3Total(sql: Database): S3Total {
+  const write = async (bytes: number, mode: 'add' | 'set') => {
+    await sql`
+      insert into export_storage (layer, bytes) values ('s3', ${bytes})
+      on conflict (layer) do update set
+        bytes = case when ${mode} = 'add' then export_storage.bytes + excluded.bytes else excluded.bytes end,
+        updated_at = now()`
+  }
+  return {
+    add: (bytes) => write(bytes, 'add'),
+    set: (bytes) => write(bytes, 'set'),
+    async read() {
+      const [row] = await sql<{ bytes: string }[]>`select bytes::text as bytes from export_storage where layer = 's3'`
+      return row ? Number(row.bytes) : null
+    },
+  }
+}
