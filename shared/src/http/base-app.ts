@@ -53,6 +53,7 @@ function isLogger(logger: BaseAppOptions['logger']): logger is FastifyBaseLogger
 
 function withRedaction(logger: { level: string } | false) {
   if (logger === false) return false
-  // Wherever a line carries request headers (Fastify's req, or headers a handler logs), the token is cut.
-  return { ...logger, redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' } }
+  // Where a line carries request headers (Fastify's req, or headers a handler logs), the token is
+  // cut. Explicit paths only: a wildcard made pino walk every line's keys, a tenth of a cached read.
+  return { ...logger, redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' } }
 }
