@@ -58,86 +58,80 @@ describe('GET /latest with the shared Redis', () => {
   })
 })
 
-describe('GET /latest when Redis stops', () => {
-  let redisServer: RedisServerHandle
-  let store: StoreHarness
 
+/** A store on a redis-server of its own, which the tests of one describe may stop, freeze or restart. */
+function storeWithOwnRedis(options: { persistent?: boolean } = {}) {
+  const own = {} as { redisServer: RedisServerHandle; store: StoreHarness }
   beforeAll(async () => {
-    redisServer = await startRedisServer()
-    store = await startStore({ redisUrl: redisServer.url })
+    own.redisServer = await startRedisServer(options)
+    own.store = await startStore({ redisUrl: own.redisServer.url })
   })
   afterAll(async () => {
-    await store.close()
-    await redisServer.stop()
+    own.redisServer.resume() // a test that failed while Redis was frozen must not hang the close
+    await own.store.close()
+    await own.redisServer.stop()
   })
+  return own
+}
+describe('GET /latest when Redis stops', () => {
+  const own = storeWithOwnRedis()
 
   it('keeps answering from PostgreSQL, counts the fallback, and uses the cache again once Redis is back', async () => {
     const ts = new Date(Date.now() - HOUR).toISOString()
-    await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, ts, 4e9)] })
-    const read = () => store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
+    await own.store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, ts, 4e9)] })
+    const read = () => own.store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
     expect((await read()).json().value).toBe(4e9)
 
-    await redisServer.stop()
+    await own.redisServer.stop()
     const response = await read()
     expect(response.statusCode).toBe(200)
     expect(response.json().value).toBe(4e9)
-    const published = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
+    const published = await own.store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
     expect(published.json()).toMatchObject({ accepted: 1 })
     expect((await read()).json().value).toBe(5e9)
-    const metrics = (await store.app.inject({ method: 'GET', url: '/metrics' })).body
+    const metrics = (await own.store.app.inject({ method: 'GET', url: '/metrics' })).body
     expect(metrics).toMatch(/feature_cache_fallback_total\{op="get"\} [1-9]/)
-    const ready = await store.app.inject({ method: 'GET', url: '/readyz' })
+    const ready = await own.store.app.inject({ method: 'GET', url: '/readyz' })
     expect(ready.statusCode).toBe(200)
     expect(ready.json().checks.redis).toMatch(/^down/)
 
-    await redisServer.start()
-    await expect.poll(async () => (await store.app.inject({ method: 'GET', url: '/readyz' })).json().checks.redis, { timeout: 10_000 }).toBe('up')
+    await own.redisServer.start()
+    await expect.poll(async () => (await own.store.app.inject({ method: 'GET', url: '/readyz' })).json().checks.redis, { timeout: 10_000 }).toBe('up')
     expect((await read()).json().value).toBe(5e9)
-    const probe = createCacheRedis(redisServer.url, 500)
+    const probe = createCacheRedis(own.redisServer.url, 500)
     await expect.poll(async () => (await probe.keys('*')).length, { timeout: 5_000 }).toBeGreaterThan(0)
     probe.disconnect()
   })
 })
 
 describe('GET /latest when Redis stalls (frozen, connections open)', () => {
-  let redisServer: RedisServerHandle
-  let store: StoreHarness
+  const own = storeWithOwnRedis()
 
-  beforeAll(async () => {
-    redisServer = await startRedisServer()
-    store = await startStore({ redisUrl: redisServer.url })
-  })
-  afterAll(async () => {
-    redisServer.resume()
-    await store.close()
-    await redisServer.stop()
-  })
-
-  const metric = async (pattern: RegExp) => Number((await store.app.inject({ method: 'GET', url: '/metrics' })).body.match(pattern)?.[1] ?? 0)
+  const metric = async (pattern: RegExp) => Number((await own.store.app.inject({ method: 'GET', url: '/metrics' })).body.match(pattern)?.[1] ?? 0)
   /** Cache reads and writes Redis has executed (a frozen Redis runs the queued ones once it wakes). */
   const cacheCommands = async () => {
-    const probe = new Redis(redisServer.url)
+    const probe = new Redis(own.redisServer.url)
     const stats = await probe.info('commandstats')
     probe.disconnect()
     return [...stats.matchAll(/cmdstat_(?:hmget|evalsha|eval):calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0)
   }
 
   it('pays one command timeout, then reads PostgreSQL without asking Redis on every read; publishes still land', async () => {
-    const read = () => store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
-    await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date(Date.now() - HOUR).toISOString(), 4e9)] })
+    const read = () => own.store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
+    await own.store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date(Date.now() - HOUR).toISOString(), 4e9)] })
     expect((await read()).json().value).toBe(4e9)
     const commandsBefore = await cacheCommands()
 
-    redisServer.pause()
+    own.redisServer.pause()
     const answers = []
     for (let i = 0; i < 10; i++) answers.push(await read())
     expect(answers.map((answer) => [answer.statusCode, answer.json().value])).toEqual(Array.from({ length: 10 }, () => [200, 4e9]))
-    const published = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
+    const published = await own.store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
     expect(published.json()).toMatchObject({ accepted: 1 })
     expect((await read()).json().value).toBe(5e9)
     expect(await metric(/feature_cache_fallback_total\{op="get"\} (\d+)/)).toBeGreaterThanOrEqual(1)
 
-    redisServer.resume()
+    own.redisServer.resume()
     await expect.poll(async () => metric(/feature_cache_unsynced_features (\d+)/), { timeout: 10_000 }).toBe(0)
     expect((await read()).json().value).toBe(5e9)
     // Eleven reads and a publish while frozen: one read and the repair timer's few tries reached
@@ -147,34 +141,24 @@ describe('GET /latest when Redis stalls (frozen, connections open)', () => {
 })
 
 describe('GET /latest when a persistent Redis restarts with an older value', () => {
-  let redisServer: RedisServerHandle
-  let store: StoreHarness
-
-  beforeAll(async () => {
-    redisServer = await startRedisServer({ persistent: true })
-    store = await startStore({ redisUrl: redisServer.url })
-  })
-  afterAll(async () => {
-    await store.close()
-    await redisServer.stop()
-  })
+  const own = storeWithOwnRedis({ persistent: true })
 
   it('never serves the value Redis restored, and writes the newer one through again once Redis is back', async () => {
-    const other = await store.rebuild()
-    const read = (app = store.app) => app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
-    await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date(Date.now() - HOUR).toISOString(), 4e9)] })
+    const other = await own.store.rebuild()
+    const read = (app = own.store.app) => app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
+    await own.store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date(Date.now() - HOUR).toISOString(), 4e9)] })
     expect((await read()).json().value).toBe(4e9)
 
     // Redis dies holding 4e9 on disk; the next publish commits 5e9 but cannot write it through.
-    await redisServer.stop()
-    const published = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
+    await own.redisServer.stop()
+    const published = await own.store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
     expect(published.json()).toMatchObject({ accepted: 1 })
     expect((await read()).json().value).toBe(5e9)
-    const unsyncedGauge = async () => (await store.app.inject({ method: 'GET', url: '/metrics' })).body.match(/^feature_cache_unsynced_features (\d+)/m)?.[1]
+    const unsyncedGauge = async () => (await own.store.app.inject({ method: 'GET', url: '/metrics' })).body.match(/^feature_cache_unsynced_features (\d+)/m)?.[1]
     expect(await unsyncedGauge()).toBe('1')
 
-    await redisServer.start()
-    const probe = createCacheRedis(redisServer.url, 500)
+    await own.redisServer.start()
+    const probe = createCacheRedis(own.redisServer.url, 500)
     const cachedValue = async () => {
       const keys = await probe.keys('*latest*')
       const prefix = keys[0] ? await probe.hget(keys[0], 'p') : null
