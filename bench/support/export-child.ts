@@ -8,9 +8,6 @@ import { createTaskPool } from '../../export-worker/src/export/task-pool'
 import { partitionDays, windowGroups, type ExportRow } from '../../export-worker/src/export/window-rows'
 import { alignDown, windowAt } from '../../export-worker/src/export/windows'
 import { jobDeps, openRuntime } from '../../export-worker/src/runtime'
-import { createObjectStore } from '../../export-worker/src/s3/object-store'
-import { createS3Client } from '../../export-worker/src/s3/s3-client'
-import { createDatabase } from '../../feature-store-svc/src/storage/database'
 import { utcDay } from '../../feature-store-svc/src/storage/partitions'
 import { cpuMicros } from './cpu-accounting'
 import { loadCatalog, valueAt, type BenchFeature } from './dataset'
@@ -126,8 +123,8 @@ function encodeChild(data: Dataset): ChildReport {
 async function uploadChild(data: Dataset): Promise<ChildReport> {
   const { files } = encodeAll(data)
   const config = loadExportWorkerConfig(process.env)
-  const client = createS3Client(config.s3)
-  const objects = createObjectStore({ client, ...config.s3, expireAfterDays: config.s3RetentionDays })
+  const runtime = await openRuntime(config)
+  const { objects } = runtime
   try {
     await objects.ensureBucket()
     const started = performance.now()
@@ -144,7 +141,7 @@ async function uploadChild(data: Dataset): Promise<ChildReport> {
     await pool.drain()
     return report(files.reduce((sum, file) => sum + file.rows, 0), files.length, (performance.now() - started) / 1000, process.cpuUsage(cpuBefore))
   } finally {
-    client.destroy()
+    await runtime.close()
   }
 }
 
@@ -154,9 +151,8 @@ async function uploadChild(data: Dataset): Promise<ChildReport> {
  * backend that served it, read from /proc (the bench's PostgreSQL runs on this machine).
  */
 async function readChild(data: Dataset): Promise<ChildReport> {
-  const config = loadExportWorkerConfig(process.env)
-  const sql = createDatabase(config.databaseUrl, 1, 'export-bench-read')
-  const connection = await sql.reserve()
+  const runtime = await openRuntime(loadExportWorkerConfig(process.env))
+  const connection = await runtime.sql.reserve()
   try {
     const [backend] = await connection<{ pid: number }[]>`select pg_backend_pid() as pid`
     const days = await partitionDays(connection)
@@ -176,7 +172,7 @@ async function readChild(data: Dataset): Promise<ChildReport> {
     return { ...report(rows, groups, (performance.now() - started) / 1000, process.cpuUsage(cpuBefore)), databaseCpuSeconds }
   } finally {
     connection.release()
-    await sql.end({ timeout: 5 })
+    await runtime.close()
   }
 }
 

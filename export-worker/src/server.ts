@@ -71,9 +71,10 @@ function prepareFallback(deps: Deps, log: FastifyBaseLogger): Jobs {
 
 /**
  * Every start lists the bucket for feature_storage_size_bytes{layer="s3"} (kept in PostgreSQL,
- * export_storage), whatever BullMQ kept of earlier starts: exports only add what they write. The jobs start after the listing, so no
- * export of this process adds a file the listing may already have counted (or count one it
- * missed); /readyz does not wait for it. If S3 cannot be listed the jobs start anyway.
+ * export_storage), whatever BullMQ kept of earlier starts: exports only add what they write. The
+ * jobs start after the listing, so no export of this process adds a file the listing may already
+ * have counted (or count one it missed); /readyz does not wait for it. If S3 cannot be listed the
+ * jobs start anyway.
  */
 async function measureThenStart(objects: ObjectStore, s3Total: S3Total, jobs: Jobs, signal: AbortSignal, log: FastifyBaseLogger): Promise<void> {
   try {

@@ -14,11 +14,6 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject('databaseAdminUrl')
   const name = `lav_test_${inject('testRunId')}_${process.pid}_${counter++}`
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin`create database ${admin(name)}`
-  await admin.end({ timeout: 5 })
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
   const asAdmin = async (run: (sql: postgres.Sql) => Promise<unknown>) => {
     const sql = postgres(adminUrl, { max: 1, onnotice: () => {} })
     try {
@@ -27,6 +22,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await sql.end({ timeout: 5 })
     }
   }
+  await asAdmin((sql) => sql`create database ${sql(name)}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
   return {
     url: url.toString(),
     refuseConnections: (refuse) =>
@@ -34,10 +32,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await sql`alter database ${sql(name)} with allow_connections ${sql.unsafe(refuse ? 'false' : 'true')}`
         if (refuse) await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`
       }),
-    drop: async () => {
-      const sql = postgres(adminUrl, { max: 1, onnotice: () => {} })
-      await sql`drop database if exists ${sql(name)} with (force)`
-      await sql.end({ timeout: 5 })
-    },
+    drop: () => asAdmin((sql) => sql`drop database if exists ${sql(name)} with (force)`),
   }
 }

@@ -86,17 +86,13 @@ export async function exportWindow(deps: WindowExportDeps, window: ExportWindow)
     }
   }
 
-  try {
+  // In-flight uploads settle before a failure is reported, so none lands after a retry began.
+  await pool.feed(async () => {
     const days = await partitionDays(deps.sql)
     const batches = days ? windowGroups(deps.sql, window, days, deps.cursorGroups ?? 16, deps.maxGroupRows) : []
     for await (const batch of batches) for (const group of batch) await append(group)
     if (open) await ship(open)
-    await pool.drain()
-  } catch (error) {
-    // In-flight uploads settle before the failure is reported, so none lands after a retry began.
-    await pool.drain().catch(() => {})
-    throw error
-  }
+  })
   return finishWindow(deps, window, files)
 }
 

@@ -29,4 +29,20 @@ describe('the upload task pool', () => {
     await expect(pool.add(async () => {})).rejects.toThrow('S3 said no')
     await expect(pool.drain()).rejects.toThrow('S3 said no')
   })
+
+  it('feed: a producer that fails still lets the tasks in flight settle before the failure is reported', async () => {
+    const pool = createTaskPool(4)
+    let finished = 0
+    const feeding = pool.feed(async () => {
+      for (let i = 0; i < 3; i++) {
+        await pool.add(async () => {
+          await tick()
+          finished++
+        })
+      }
+      throw new Error('the cursor broke')
+    })
+    await expect(feeding).rejects.toThrow('the cursor broke')
+    expect(finished).toBe(3)
+  })
 })

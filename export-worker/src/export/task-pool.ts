@@ -3,6 +3,11 @@ export interface TaskPool {
   add(task: () => Promise<void>): Promise<void>
   /** Waits for every task; rethrows the first failure. */
   drain(): Promise<void>
+  /**
+   * Runs `producer` (which adds the tasks), then drains. When anything fails, the tasks still in
+   * flight settle before the failure is rethrown, so none lands after the caller has moved on.
+   */
+  feed(producer: () => Promise<void>): Promise<void>
 }
 
 /**
@@ -14,6 +19,10 @@ export function createTaskPool(limit: number): TaskPool {
   let failure: { error: unknown } | undefined
   const check = () => {
     if (failure) throw failure.error
+  }
+  const drain = async () => {
+    await Promise.all(running)
+    check()
   }
   return {
     async add(task) {
@@ -29,9 +38,15 @@ export function createTaskPool(limit: number): TaskPool {
         .finally(() => running.delete(settled))
       running.add(settled)
     },
-    async drain() {
-      await Promise.all(running)
-      check()
+    drain,
+    async feed(producer) {
+      try {
+        await producer()
+      } catch (error) {
+        await Promise.all(running)
+        throw error
+      }
+      await drain()
     },
   }
 }

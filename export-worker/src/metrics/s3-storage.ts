@@ -7,9 +7,9 @@ export interface StoredTotal {
 }
 
 /**
- * Lists every object under the store's prefix and sets feature_storage_size_bytes{layer="s3"} to
- * their total. The export only adds what it writes, so a process must measure before its gauge
- * means anything: the server does at each start (the daily retention listing does again).
+ * Lists every object under the store's prefix and sets the S3 total (feature_storage_size_bytes
+ * {layer="s3"}) to their sum. Exports only add what they write, so only a listing sees objects
+ * written otherwise: the server lists at each start, the daily retention again.
  */
 export async function measureS3Storage(
   objects: Pick<ObjectStore, 'list'>,

@@ -11,16 +11,17 @@ export interface S3Total {
 }
 
 export function createS3Total(sql: Database): S3Total {
-  const write = async (bytes: number, mode: 'add' | 'set') => {
-    await sql`
-      insert into export_storage (layer, bytes) values ('s3', ${bytes})
-      on conflict (layer) do update set
-        bytes = case when ${mode} = 'add' then export_storage.bytes + excluded.bytes else excluded.bytes end,
-        updated_at = now()`
-  }
   return {
-    add: (bytes) => write(bytes, 'add'),
-    set: (bytes) => write(bytes, 'set'),
+    async add(bytes) {
+      await sql`
+        insert into export_storage (layer, bytes) values ('s3', ${bytes})
+        on conflict (layer) do update set bytes = export_storage.bytes + excluded.bytes, updated_at = now()`
+    },
+    async set(bytes) {
+      await sql`
+        insert into export_storage (layer, bytes) values ('s3', ${bytes})
+        on conflict (layer) do update set bytes = excluded.bytes, updated_at = now()`
+    },
     async read() {
       const [row] = await sql<{ bytes: string }[]>`select bytes::text as bytes from export_storage where layer = 's3'`
       return row ? Number(row.bytes) : null

@@ -1,4 +1,5 @@
 import type { ZodApp } from '@lav/shared'
+import { withTimeout } from '@lav/shared/time'
 import type { Redis } from 'ioredis'
 import type { Database } from '../../../feature-store-svc/src/storage/database'
 import type { ObjectStore } from '../s3/object-store'
@@ -9,9 +10,6 @@ export interface HealthDeps {
   redis?: Redis
   objects: Pick<ObjectStore, 'ping'>
 }
-
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())])
 
 async function check(run: () => Promise<unknown>, ms: number): Promise<string> {
   try {

@@ -1,6 +1,6 @@
 import { FeatureNotFoundError } from '@lav/shared'
 import { FREQUENCY_MS, type DqFeatureReport, type DqReport, type FeatureSpec } from '@lav/shared/contracts'
-import { DAY_MS } from '@lav/shared/time'
+import { DAY_MS, withTimeout } from '@lav/shared/time'
 import type { FastifyBaseLogger } from 'fastify'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import { computeCoverage } from '../query/coverage'
@@ -121,14 +121,6 @@ function registerDqGauges(deps: DqDeps, report: DqFn): void {
       if (bytes !== undefined) this.set({ layer: 'pg' }, bytes)
     },
   })
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from PostgreSQL within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 async function requireFeature(deps: DqDeps, id: string): Promise<FeatureSpec> {

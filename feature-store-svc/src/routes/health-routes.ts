@@ -1,9 +1,7 @@
 import type { ZodApp } from '@lav/shared'
+import { withTimeout } from '@lav/shared/time'
 import type { Redis } from 'ioredis'
 import type { Database } from '../storage/database'
-
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())])
 
 /**
  * PostgreSQL is required; Redis is not (reads fall back to PostgreSQL), so a Redis outage is

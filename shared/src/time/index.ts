@@ -38,3 +38,15 @@ export function parseDuration(text: string): number | null {
   if (!match) return null
   return Number(match[1]) * (UNIT_MS[match[2] as string] as number)
 }
+
+/**
+ * `promise`, or a rejection "no answer in {ms} ms" when it takes longer. The timer never keeps the
+ * process alive and is cleared once the promise settles; the promise itself is not cancelled.
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
