@@ -11,7 +11,8 @@ let store: StoreHarness
 beforeAll(async () => {
   store = await startStore({ now: () => NOW })
   // Depth: hourly for the last 24 h but 2.5 h old at the newest (ttl 2 h → stale, not yet a violation at 1.5×=3 h).
-  const depth = Array.from({ length: 22 }, (_, i) => point(DEPTH, iso(NOW - 2.5 * HOUR - i * HOUR), 1e9))
+  // Its newest point carries confidence 0.6, which the report gives as last_confidence.
+  const depth = Array.from({ length: 22 }, (_, i) => point(DEPTH, iso(NOW - 2.5 * HOUR - i * HOUR), 1e9, i === 0 ? { confidence: 0.6 } : {}))
   // BTC flow: 5 days old → stale (ttl 4 d) but not a violation (within 1.5 × ttl = 6 d).
   const flow = [point(BTC_FLOW, iso(NOW - 5 * 24 * HOUR), 1e8)]
   const response = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: bearer('oracle.publisher'), payload: [...depth, ...flow] })
@@ -28,7 +29,7 @@ describe('GET /dq', () => {
     const report = (await dq({ featureId: DEPTH, since: iso(NOW - 24 * HOUR), until: iso(NOW) })).json()
     expect(report.features).toHaveLength(1)
     const [feature] = report.features
-    expect(feature.freshness).toEqual({ last_ts: iso(NOW - 2.5 * HOUR), age_ms: 2.5 * HOUR, ttl_ms: 2 * HOUR, stale: true, violation: false })
+    expect(feature.freshness).toEqual({ last_ts: iso(NOW - 2.5 * HOUR), last_confidence: 0.6, age_ms: 2.5 * HOUR, ttl_ms: 2 * HOUR, stale: true, violation: false })
     expect(feature.coverage).toMatchObject({ expected: 24, observed: 22, min: 0.8, violation: false })
     expect(feature.coverage.ratio).toBeCloseTo(22 / 24, 12)
     expect(feature.range).toEqual({ expected_range: [2e7, 2e10], violations: 0 })
@@ -93,7 +94,7 @@ describe('GET /dq', () => {
     expect(report.features.length).toBeGreaterThanOrEqual(20)
     expect(report.ok).toBe(false)
     const never = report.features.find((f: { featureId: string }) => f.featureId === 'macro/us/walcl_total_usd')
-    expect(never.freshness).toMatchObject({ last_ts: null, age_ms: null, stale: true, violation: true })
+    expect(never.freshness).toMatchObject({ last_ts: null, last_confidence: null, age_ms: null, stale: true, violation: true })
     const metrics = (await store.app.inject({ method: 'GET', url: '/metrics' })).body
     expect(metrics).toContain(`feature_freshness_seconds{feature="${DEPTH}"} 9000`)
     expect(metrics).toMatch(new RegExp(`feature_coverage_ratio\\{feature="${DEPTH.replaceAll('/', '\\/')}"\\} 0\\.13`))

@@ -141,7 +141,7 @@ function featureReport(spec: FeatureSpec, o: Observed, deps: Pick<DqDeps, 'cover
   return {
     featureId: spec.id,
     ok: !freshnessViolation && !coverageViolation && o.outside === 0,
-    freshness: { last_ts: o.latest ? new Date(o.latest.ts).toISOString() : null, age_ms: age, ttl_ms: spec.ttl_ms, stale, violation: freshnessViolation },
+    freshness: { last_ts: o.latest ? new Date(o.latest.ts).toISOString() : null, last_confidence: o.latest?.confidence ?? null, age_ms: age, ttl_ms: spec.ttl_ms, stale, violation: freshnessViolation },
     coverage: { ...cov, min: deps.coverageMin, violation: coverageViolation },
     range: { expected_range: spec.quality?.expected_range ?? null, violations: o.outside },
   }

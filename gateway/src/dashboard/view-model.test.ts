@@ -142,6 +142,7 @@ describe('failureText', () => {
     expect(failureText(401, null)).toContain('paste a token')
     expect(failureText(403, null)).toContain('oracle.reader')
     expect(failureText(429, null)).toContain('Rate limited')
+    expect(failureText(429, null, 42)).toContain('try again in 42 s')
     expect(failureText(503, { message: 'liquidity could not be reached' })).toBe('The API answered 503: liquidity could not be reached')
     expect(failureText(500, null)).toBe('The API answered 500')
   })

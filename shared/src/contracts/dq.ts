@@ -6,6 +6,8 @@ export const DqFeatureReportSchema = z.object({
   ok: z.boolean(),
   freshness: z.object({
     last_ts: z.string().nullable(),
+    /** Confidence of that latest point: a health badge needs it without one /latest per feature. */
+    last_confidence: z.number().nullable(),
     age_ms: z.number().nullable(),
     ttl_ms: z.number(),
     stale: z.boolean(),

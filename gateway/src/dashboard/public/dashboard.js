@@ -1,52 +1,14 @@
 // @ts-check
 /// <reference lib="dom" />
 // The page's glue: fetch through the gateway with the reader's token, render the view model.
-import { failureText, freshnessRows, hintRows, historyPath, regimeView, scoreSparkline, tokenFromHash } from './view-model.js'
+import { byId, element, setStatus } from './dom.js'
+import { api, forgetToken, takeTokenFromAddress, useToken } from './api-session.js'
+import { freshnessRows, hintRows, historyPath, regimeView, scoreSparkline } from './view-model.js'
 
 const REFRESH_MS = 30_000
 const HISTORY_DAYS = 90
-const TOKEN_KEY = 'lav.dashboard.token'
 
-/** @param {string} id */
-const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id))
-
-/**
- * @param {string} tag
- * @param {Record<string, string>} attributes
- * @param {(string | Node)[]} children
- */
-function element(tag, attributes = {}, children = []) {
-  const node = document.createElement(tag)
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value)
-  node.append(...children)
-  return node
-}
-
-// The address may carry a token (npm start prints such a link): keep it for this tab only and
-// take it out of the address bar and history at once.
-const handedOver = tokenFromHash(location.hash)
-if (handedOver) {
-  sessionStorage.setItem(TOKEN_KEY, handedOver)
-  history.replaceState(null, '', location.pathname)
-}
-
-/** @param {string} path */
-async function api(path) {
-  const token = sessionStorage.getItem(TOKEN_KEY)
-  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch(() => {
-    throw new Error('The gateway could not be reached: is the stack still running?')
-  })
-  const body = await response.json().catch(() => null)
-  if (!response.ok) throw new Error(failureText(response.status, body))
-  return body
-}
-
-/** @param {string} text @param {'ok' | 'error'} kind */
-function setStatus(text, kind) {
-  const status = byId('status')
-  status.textContent = text
-  status.className = kind
-}
+takeTokenFromAddress()
 
 /** @param {import('./view-model.js').Regime} regime */
 function renderRegime(regime) {
@@ -159,13 +121,13 @@ async function refresh() {
 byId('token-form').addEventListener('submit', (event) => {
   event.preventDefault()
   const input = /** @type {HTMLInputElement} */ (byId('token'))
-  if (input.value.trim()) sessionStorage.setItem(TOKEN_KEY, input.value.trim())
+  useToken(input.value)
   input.value = ''
   void refresh()
 })
 byId('refresh').addEventListener('click', () => void refresh())
 byId('forget').addEventListener('click', () => {
-  sessionStorage.removeItem(TOKEN_KEY)
+  forgetToken()
   void refresh()
 })
 

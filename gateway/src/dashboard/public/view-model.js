@@ -167,14 +167,19 @@ export function tokenFromHash(hash) {
 }
 
 /**
- * What to tell the reader when a call fails, from its status and the API's error body.
+ * What to tell the reader when a call fails, from its status, the API's error body and, for a
+ * 429, the seconds its `retry-after` asks to wait.
  * @param {number} status
  * @param {{ message?: string } | null} body
+ * @param {number | null} retryAfterSeconds
  */
-export function failureText(status, body) {
+export function failureText(status, body, retryAfterSeconds = null) {
   if (status === 401) return 'The token is missing, expired or not valid here: paste a token (npm run token -- --sub you --scope "oracle.reader").'
   if (status === 403) return 'This token lacks the oracle.reader scope.'
-  if (status === 429) return 'Rate limited: the dashboard retries at the next refresh.'
+  if (status === 429) {
+    const wait = retryAfterSeconds === null ? 'at the next refresh' : `in ${retryAfterSeconds} s (Refresh, or the next automatic refresh)`
+    return `Rate limited: this token made too many requests; try again ${wait}.`
+  }
   const detail = body?.message ? `: ${body.message}` : ''
   return `The API answered ${status}${detail}`
 }
