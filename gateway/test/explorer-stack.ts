@@ -19,6 +19,8 @@ export interface ExplorerStack {
   store: StoreHarness
   storeUrl: string
   gatewayUrl: string
+  /** Stops the gateway alone: the page then finds nobody at its address. */
+  stopGateway(): Promise<void>
   close(): Promise<void>
 }
 
@@ -33,6 +35,7 @@ export async function startExplorerStack(options: { rateLimitPerMinute?: number 
     store,
     storeUrl,
     gatewayUrl,
+    stopGateway: () => gateway.app.close(),
     close: async () => {
       await gateway.app.close()
       await store.close()
