@@ -4,6 +4,7 @@ import { HOUR_MS } from '@lav/shared/time'
 import { benchGateway } from './gateway.bench'
 import { benchLatest } from './latest.bench'
 import { runExportBench } from './export.bench'
+import { runExplorerBench } from './explorer.bench'
 import { runLiquidityBench } from './liquidity.bench'
 import { benchPublish } from './publish.bench'
 import { benchQuery, HOURLY_QUERY_FEATURE, queryWindow, seedQueryData } from './query.bench'
@@ -19,7 +20,7 @@ function step(message: string): void {
   console.log(`[bench +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`)
 }
 
-const BENCHES = ['publish', 'latest', 'gateway', 'query', 'liquidity', 'export'] as const
+const BENCHES = ['publish', 'latest', 'gateway', 'query', 'liquidity', 'explorer', 'export'] as const
 type BenchName = (typeof BENCHES)[number]
 
 /** BENCH_ONLY=latest,gateway runs those alone (with the data they read), for working on one of them. */
@@ -89,6 +90,10 @@ async function main(): Promise<void> {
     if (selected.has('liquidity')) {
       step('liquidity: compute alone, cold and cached /regime/latest, 366-day history')
       rows.push(...(await runLiquidityBench()))
+    }
+    if (selected.has('explorer')) {
+      step('explorer: grid of 2,000+ features and a 90-day chart in headless Chromium vs their API calls alone')
+      rows.push(...(await runExplorerBench()))
     }
     if (selected.has('export')) {
       step('export: 1,000,000 rows PostgreSQL → Parquet → S3 vs parquet-wasm encoding alone')

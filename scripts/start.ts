@@ -73,6 +73,7 @@ function printWelcome(gatewayUrl: string, token: string): void {
     '  LAV stack is running',
     `  gateway (API)   ${gatewayUrl}`,
     `  dashboard       ${gatewayUrl}/dashboard/#token=${token}`,
+    `  explorer        ${gatewayUrl}/dashboard/explorer.html#token=${token}`,
     `  API docs        ${gatewayUrl}/docs`,
     `  dev token       (oracle.reader oracle.publisher, 12 h)`,
     `  ${token}`,

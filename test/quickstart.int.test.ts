@@ -70,6 +70,9 @@ describe('the README quick start: npm start', () => {
       const page = await fetch(dashboard as string)
       expect(page.status).toBe(200)
       expect(await page.text()).toContain('Semáforo LAV PLUS')
+      const explorer = /explorer\s+(\S+)/.exec(output.text)?.[1]
+      expect(explorer).toBe(`${gateway}/dashboard/explorer.html#token=${curl?.[1]}`)
+      expect(await (await fetch(explorer as string)).text()).toContain('<h1>Feature explorer</h1>')
     } finally {
       process.kill(-pgid, 'SIGINT')
       await new Promise((resolve) => (launcher.exitCode !== null ? resolve(null) : launcher.once('exit', resolve)))

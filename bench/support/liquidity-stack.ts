@@ -17,7 +17,7 @@ export interface LiquidityStack {
   stop(): Promise<void>
 }
 
-type Child = ServiceProcess & { url: string }
+export type Child = ServiceProcess & { url: string }
 
 /**
  * feature-store-svc on a bench database of its own (no Redis: the regime reads POST /query,
@@ -49,13 +49,16 @@ export async function startLiquidityStack(env: NodeJS.ProcessEnv): Promise<Liqui
   }
 }
 
-/** Starts one service on a free port and waits for its /readyz (liquidity-svc's needs the store up). */
-async function startChild(name: string, entry: string, envFor: (port: number) => NodeJS.ProcessEnv): Promise<Child> {
+/**
+ * Starts one service on a free port and waits for its /readyz (liquidity-svc's needs the store up),
+ * or another path for a service whose readiness asks for upstreams the bench does not run.
+ */
+export async function startChild(name: string, entry: string, envFor: (port: number) => NodeJS.ProcessEnv, readyPath = '/readyz'): Promise<Child> {
   const port = await freePort()
   const child: Child = { ...startServiceProcess(name, entry, envFor(port)), url: `http://127.0.0.1:${port}` }
   const exited = new Promise<never>((_, reject) => child.child.once('exit', (code, signal) => reject(new Error(`${name} exited (${signal ?? code}) before it was ready`))))
   try {
-    await Promise.race([waitFor(() => httpOk(`${child.url}/readyz`), 60_000, `${name} /readyz`), exited])
+    await Promise.race([waitFor(() => httpOk(`${child.url}${readyPath}`), 60_000, `${name} ${readyPath}`), exited])
   } catch (error) {
     await child.stop()
     throw error

@@ -81,6 +81,8 @@ describe('the dashboard in a browser', () => {
 
     // The token left the address bar at once and stays in this tab only.
     expect(page.url()).toBe(`${gatewayUrl}/dashboard/`)
+    // The page links to the feature explorer.
+    expect(await page.getByRole('link', { name: 'Feature explorer' }).first().getAttribute('href')).toBe('explorer.html')
     expect(await page.evaluate(() => sessionStorage.getItem('lav.dashboard.token'))).toBe(READER)
     expect(errors).toEqual([])
     await page.close()
@@ -135,6 +137,11 @@ describe('the dashboard’s files', () => {
       ['view-model.js', 'javascript'],
       ['dashboard.css', 'text/css'],
       ['favicon.svg', 'image/svg+xml'],
+      ['explorer.html', 'text/html'],
+      ['explorer.js', 'javascript'],
+      ['explorer.css', 'text/css'],
+      ['vendor/uplot.js', 'javascript'],
+      ['vendor/uplot.css', 'text/css'],
     ]) {
       const response = await gateway.app.inject({ method: 'GET', url: `/dashboard/${file}` })
       expect(response.statusCode).toBe(200)
@@ -146,6 +153,12 @@ describe('the dashboard’s files', () => {
     expect(DASHBOARD_CSP).not.toContain('unsafe-inline')
     expect((await gateway.app.inject({ method: 'GET', url: '/dashboard/../app.ts' })).statusCode).toBe(404)
     expect((await gateway.app.inject({ method: 'GET', url: '/dashboard/nothing.js' })).statusCode).toBe(404)
+    // The type declarations that let tsc check the pages are not for browsers.
+    expect((await gateway.app.inject({ method: 'GET', url: '/dashboard/vendor/uplot.d.ts' })).statusCode).toBe(404)
+    // The explorer's short address keeps the view it names.
+    const short = await gateway.app.inject({ method: 'GET', url: '/dashboard/explorer?entity=macro&feature=a%2Fb' })
+    expect(short.statusCode).toBe(302)
+    expect(short.headers.location).toBe('/dashboard/explorer.html?entity=macro&feature=a%2Fb')
   })
 
   it('the API it calls still needs a token: the page is public, the data is not', async () => {

@@ -73,18 +73,25 @@ function renderGrid() {
 }
 
 /**
- * The catalog and every active feature's DQ; on failure the last grid stays, dimmed.
+ * The catalog, then every active feature's DQ: the grid shows as soon as the catalog is in (the
+ * DQ report takes longer over a large catalog) and its health badges fill in when the report
+ * arrives. On failure the last grid stays, dimmed.
  * @returns {Promise<void>}
  */
 async function loadCatalog() {
   const catalog = byId('catalog')
+  const dqCall = api('/api/features/v1/dq')
+  // Awaited below; without this a catalog failure would leave it unhandled.
+  dqCall.catch(() => {})
   try {
-    const [catalogAnswer, dq] = await Promise.all([api('/api/features/v1/catalog'), api('/api/features/v1/dq')])
-    features = catalogAnswer
-    dqById = new Map(/** @type {{ features: import('./explorer-catalog.js').DqFeature[] }} */ (dq).features.map((entry) => [entry.featureId, entry]))
-    catalog.dataset.stale = 'false'
+    features = await api('/api/features/v1/catalog')
     renderGrid()
     markLoaded('grid')
+    const dq = /** @type {{ features: import('./explorer-catalog.js').DqFeature[] }} */ (await dqCall)
+    dqById = new Map(dq.features.map((entry) => [entry.featureId, entry]))
+    catalog.dataset.stale = 'false'
+    renderGrid()
+    markLoaded('health')
   } catch (error) {
     if (features !== null) catalog.dataset.stale = 'true'
     throw error
