@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +13,7 @@ import { addGappyFeature, allGridIds, allGridRows, apiGet, backfillDemo, GAPPY, 
 // 120 days of the demo feeds and an hourly feature with holes. Every figure is checked against
 // the API's own answer.
 const NOW = Date.now()
+const require = createRequire(import.meta.url)
 let stack: ExplorerStack
 let browser: Browser
 let catalog: FeatureSpec[]
@@ -233,6 +235,23 @@ describe('the address', () => {
     await page.locator('#status.error').waitFor()
     expect(await page.locator('#detail-hint').innerText()).toBe('no/such_feature is not in the catalog.')
     expect(await page.locator('#status').innerText()).toContain('no/such_feature')
+    await page.close()
+  })
+})
+
+describe('accessibility', () => {
+  it('axe-core finds no violation on the explorer with a feature open (labels, roles, contrast)', async () => {
+    const { page } = await open(`?feature=${encodeURIComponent(GAPPY.id)}`)
+    await page.locator('#chart[data-points]').waitFor()
+    await gridReady(page)
+    // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+    await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'))
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
+    })
+    expect(violations).toEqual([])
     await page.close()
   })
 })
