@@ -36,7 +36,12 @@ function checkPoint(point: PublishPoint, spec: FeatureSpec | undefined, now: num
   if (range && (point.value < range[0] || point.value > range[1])) {
     return { reason: 'out_of_range', message: `value ${point.value} is outside the expected range [${range[0]}, ${range[1]}]` }
   }
-  return { featureId: point.featureId, ts, value: point.value, confidence, meta: point.meta, evidence: point.evidence }
+  const knownAt = point.known_at === undefined ? null : parseInstant(point.known_at)
+  if (knownAt === null && point.known_at !== undefined) return { reason: 'invalid_known_at', message: `known_at "${point.known_at}" is not an ISO 8601 instant with an offset` }
+  if (knownAt !== null && (knownAt < EARLIEST_TS_MS || knownAt > now + FUTURE_TOLERANCE_MS)) {
+    return { reason: 'invalid_known_at', message: `known_at ${point.known_at} is not between ${EARLIEST_TS} and now: a version cannot be known in the future` }
+  }
+  return { featureId: point.featureId, ts, value: point.value, confidence, meta: point.meta, evidence: point.evidence, knownAt }
 }
 
 /**

@@ -11,15 +11,24 @@ export interface LatestDeps {
   now?: () => number
 }
 
+/** The LatestPoint as JSON text; `asOf` (epoch ms) asks what the store knew then. */
+export type LatestFn = (featureId: string, asOf?: number) => Promise<string>
+
 /**
  * Read-through: Redis first, PostgreSQL on a miss or when Redis fails, then the cache is filled.
- * Answers the LatestPoint as JSON text, `stale` and `age_ms` computed now.
+ * Answers the LatestPoint as JSON text, `stale` and `age_ms` computed now. An as-of read goes to
+ * PostgreSQL (the cache holds only current versions), `stale` and `age_ms` as of that instant.
  */
-export function createLatestService(deps: LatestDeps): (featureId: string) => Promise<string> {
+export function createLatestService(deps: LatestDeps): LatestFn {
   const now = deps.now ?? Date.now
-  return async (featureId) => {
+  return async (featureId, asOf) => {
     const spec = await deps.catalog.find(featureId)
     if (!spec) throw new FeatureNotFoundError(featureId)
+    if (asOf !== undefined) {
+      const [known] = await deps.values.latest([featureId], asOf)
+      if (!known) throw new NoDataError(featureId)
+      return latestJson(pointJsonPrefix(known), known.ts, spec, asOf)
+    }
     const cached = await deps.cache.get(featureId)
     if (cached) return latestJson(cached.prefix, cached.ts, spec, now())
     const [row] = await deps.values.latest([featureId])

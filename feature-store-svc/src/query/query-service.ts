@@ -18,7 +18,8 @@ export interface QueryDeps {
 /** The answer as JSON text (`FeatureQueryResult[]`): raw points arrive from PostgreSQL already as JSON. */
 export type QueryFn = (body: QueryBody) => Promise<string>
 
-type Window = { ids: string[]; specs: Map<string, FeatureSpec>; since: number; until: number; at: number }
+/** `at`: the instant the answer is given as of (now, or asOf), for `stale`; `asOf`: null for a current read. */
+type Window = { ids: string[]; specs: Map<string, FeatureSpec>; since: number; until: number; at: number; asOf: number | null }
 type Part = { featureId: string; points: string; coverage: Coverage; truncated: boolean }
 
 export function createQueryService(deps: QueryDeps): QueryFn {
@@ -28,9 +29,12 @@ export function createQueryService(deps: QueryDeps): QueryFn {
     const specs = await deps.catalog.findMany(ids)
     const unknown = ids.filter((id) => !specs.has(id))
     if (unknown.length > 0) throw new FeaturesNotFoundError(unknown.join(', '))
-    const until = body.until ? (parseInstant(body.until) as number) : now()
+    const asOf = body.asOf ? (parseInstant(body.asOf) as number) : null
+    const at = asOf ?? now()
+    // As of an instant, the window ends there by default: nothing later was known then.
+    const until = body.until ? (parseInstant(body.until) as number) : at
     const since = body.since ? (parseInstant(body.since) as number) : until - 30 * DAY_MS
-    const window: Window = { ids, specs, since, until, at: now() }
+    const window: Window = { ids, specs, since, until, at, asOf }
     const parts = body.agg ? await aggregateParts(deps, body, window) : await rawParts(deps, body.limit ?? QUERY_DEFAULT_LIMIT, window)
     const head = (id: string) =>
       `{"featureId":${JSON.stringify(id)},"since":"${new Date(since).toISOString()}","until":"${new Date(until).toISOString()}","agg":${JSON.stringify(body.agg ?? null)},"interval":${JSON.stringify(body.interval ?? null)}`
@@ -42,7 +46,7 @@ const slotOf = (spec: FeatureSpec) => FREQUENCY_MS[spec.frequency]
 
 async function rawParts(deps: QueryDeps, limit: number, w: Window): Promise<Part[]> {
   const requests = w.ids.map((id) => ({ featureId: id, ttlMs: (w.specs.get(id) as FeatureSpec).ttl_ms, slotMs: slotOf(w.specs.get(id) as FeatureSpec) }))
-  const results = await rangeAsJson(deps.sql, requests, w.since, w.until, limit, w.at)
+  const results = await rangeAsJson(deps.sql, requests, w.since, w.until, limit, w.at, w.asOf)
   // A cut answer's points do not cover the window: its coverage needs a scan of its own.
   const cut = await occupied(deps, w, results.filter((r) => r.truncated).map((r) => r.featureId))
   return results.map((r) => {
@@ -55,7 +59,7 @@ async function rawParts(deps: QueryDeps, limit: number, w: Window): Promise<Part
 async function aggregateParts(deps: QueryDeps, body: QueryBody, w: Window): Promise<Part[]> {
   const tz = body.tz ?? deps.defaultTimeZone
   const [rows, slots] = await Promise.all([
-    deps.values.aggregate(w.ids, w.since, w.until, body.agg as NonNullable<QueryBody['agg']>, body.interval ?? null, tz),
+    deps.values.aggregate(w.ids, w.since, w.until, body.agg as NonNullable<QueryBody['agg']>, body.interval ?? null, tz, w.asOf),
     occupied(deps, w, w.ids),
   ])
   const byId = new Map<string, AggregatePoint[]>(w.ids.map((id) => [id, []]))
@@ -72,5 +76,5 @@ async function occupied(deps: QueryDeps, w: Window, ids: string[]): Promise<Map<
     const slotMs = slotOf(w.specs.get(id) as FeatureSpec)
     return slotMs ? [{ featureId: id, slotMs }] : []
   })
-  return slotted.length > 0 ? deps.values.occupiedSlots(slotted, w.since, w.until) : new Map()
+  return slotted.length > 0 ? deps.values.occupiedSlots(slotted, w.since, w.until, w.asOf) : new Map()
 }

@@ -1,5 +1,6 @@
 import type { ZodApp } from '@lav/shared'
 import {
+  IsoInstantSchema,
   FeatureQueryResultSchema,
   LatestPointSchema,
   PublishBodySchema,
@@ -8,13 +9,14 @@ import {
 } from '@lav/shared/contracts'
 import { Histogram, type Registry } from 'prom-client'
 import type { FastifyReply } from 'fastify'
+import { parseInstant } from '@lav/shared/time'
 import { z } from 'zod'
 import type { PublishFn } from '../publish/publish-service'
+import type { LatestFn } from '../query/latest-service'
 import type { QueryFn } from '../query/query-service'
 
 export interface ValuesRoutesDeps {
-  /** The LatestPoint as JSON text. */
-  latest: (featureId: string) => Promise<string>
+  latest: LatestFn
   query: QueryFn
   publish: PublishFn
   publishBodyLimit: number
@@ -45,9 +47,18 @@ export async function valuesRoutes(app: ZodApp, deps: ValuesRoutesDeps): Promise
 
   app.get('/latest', {
     onRequest: app.requireScope('oracle.reader'),
-    schema: { querystring: z.strictObject({ featureId: z.string().min(1).max(500) }), response: { 200: LatestPointSchema } },
+    schema: {
+      querystring: z.strictObject({
+        featureId: z.string().min(1).max(500),
+        asOf: IsoInstantSchema.optional().describe('knowledge time: the latest point as the store knew it then'),
+      }),
+      response: { 200: LatestPointSchema },
+    },
     // Already JSON (kept as text in the cache), so it skips the serializer; the schema documents it.
-    handler: async (request, reply) => sendJsonText(reply, await timed('latest', () => deps.latest(request.query.featureId))),
+    handler: async (request, reply) => {
+      const { featureId, asOf } = request.query
+      return sendJsonText(reply, await timed('latest', () => deps.latest(featureId, asOf === undefined ? undefined : (parseInstant(asOf) as number))))
+    },
   })
 
   app.post('/query', {

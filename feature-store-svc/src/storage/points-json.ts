@@ -1,5 +1,6 @@
 import { slotCount, slotIndex } from '../query/coverage'
 import type { Database } from './database'
+import { knownValues } from './known-values'
 import { createIsoFormatter, jsNumberText } from './instant-text'
 
 export interface PointsJsonRequest {
@@ -30,9 +31,9 @@ type Row = { feature_id: string; ts: number; value: string; confidence: string; 
  * pasted in, instants as numbers: no per-row JSON.parse, timestamp text or serialiser pass, which
  * were most of a 90-day query's time.
  */
-export async function rangeAsJson(sql: Database, features: PointsJsonRequest[], since: number, until: number, limit: number, now: number): Promise<PointsJson[]> {
+export async function rangeAsJson(sql: Database, features: PointsJsonRequest[], since: number, until: number, limit: number, now: number, asOf: number | null = null): Promise<PointsJson[]> {
   const ids = features.map((f) => f.featureId)
-  const window = { since: new Date(since), until: new Date(until) }
+  const window = { since: new Date(since), until: new Date(until), asOf }
   // Fast path: one scan per day partition for all features (= ANY) under a global cap. Only when
   // the cap is reached could a feature have been cut short, and then each feature is read with
   // its own limit instead.
@@ -44,13 +45,13 @@ export async function rangeAsJson(sql: Database, features: PointsJsonRequest[], 
   return features.map((feature) => toPointsJson(feature, byId.get(feature.featureId) as Row[], { since, until, limit, now }))
 }
 
-type Window = { since: Date; until: Date }
+type Window = { since: Date; until: Date; asOf: number | null }
 
 // ORDER BY names the table's columns: a bare `ts` would mean the `date_part` output column and
 // sort the rows again instead of taking the index order.
 const readAll = (sql: Database, ids: string[], w: Window, cap: number) => sql<Row[]>`
   select feature_id, date_part('epoch', ts) as ts, value::text as value, confidence::text as confidence, meta::text as meta, evidence::text as evidence, date_part('epoch', ingested_at) as ingested_at
-  from features_values
+  from ${knownValues(sql, w.asOf)}
   where feature_id = any(${sql.array(ids)}::text[]) and ts >= ${w.since} and ts <= ${w.until}
   order by features_values.feature_id, features_values.ts
   limit ${cap}`
@@ -60,7 +61,7 @@ const readEachLimited = (sql: Database, ids: string[], w: Window, perFeature: nu
   from unnest(${sql.array(ids)}::text[]) as f(id)
   cross join lateral (
     select ts, value, confidence, meta, evidence, ingested_at
-    from features_values
+    from ${knownValues(sql, w.asOf)}
     where feature_id = f.id and ts >= ${w.since} and ts <= ${w.until}
     order by features_values.ts limit ${perFeature}
   ) as v`

@@ -1,6 +1,7 @@
 import type { Aggregate, Evidence, Interval } from '@lav/shared/contracts'
 import { slotCount } from '../query/coverage'
 import type { Database } from './database'
+import { knownValues, knownValuesText } from './known-values'
 
 export interface ValueRow {
   featureId: string
@@ -21,6 +22,8 @@ export interface NewValue {
   confidence: number
   meta?: Record<string, unknown>
   evidence?: Evidence[]
+  /** Epoch ms the source says this version became known; null: when the store accepts it. */
+  knownAt?: number | null
 }
 
 export interface AggregateRow {
@@ -30,12 +33,15 @@ export interface AggregateRow {
   count: number
 }
 
+/** Every read takes `asOf` (epoch ms): the versions known at that instant; null: the current ones. */
+export type AsOf = number | null
+
 export interface ValuesRepository {
   upsert(values: NewValue[]): Promise<number>
-  latest(featureIds: string[]): Promise<ValueRow[]>
-  aggregate(featureIds: string[], since: number, until: number, agg: Aggregate, interval: Interval | null, tz: string): Promise<AggregateRow[]>
-  occupiedSlots(slots: { featureId: string; slotMs: number }[], since: number, until: number): Promise<Map<string, number[]>>
-  countOutside(ranges: { featureId: string; low: number; high: number }[], since: number, until: number): Promise<Map<string, number>>
+  latest(featureIds: string[], asOf?: AsOf): Promise<ValueRow[]>
+  aggregate(featureIds: string[], since: number, until: number, agg: Aggregate, interval: Interval | null, tz: string, asOf?: AsOf): Promise<AggregateRow[]>
+  occupiedSlots(slots: { featureId: string; slotMs: number }[], since: number, until: number, asOf?: AsOf): Promise<Map<string, number[]>>
+  countOutside(ranges: { featureId: string; low: number; high: number }[], since: number, until: number, asOf?: AsOf): Promise<Map<string, number>>
   storageBytes(): Promise<number>
 }
 
@@ -67,44 +73,46 @@ export function createValuesRepository(sql: Database): ValuesRepository {
       if (values.length === 0) return 0
       const sorted = values
       const result = await sql`
-        insert into features_values (feature_id, ts, value, confidence, meta, evidence, ingested_at)
-        select feature_id, ts, value, confidence, meta, evidence, clock_timestamp()
+        insert into features_values (feature_id, ts, value, confidence, meta, evidence, known_at, ingested_at)
+        select feature_id, ts, value, confidence, meta, evidence, known_at, clock_timestamp()
         from unnest(
           ${sql.array(sorted.map((v) => v.featureId))}::text[],
           ${sql.array(sorted.map((v) => new Date(v.ts).toISOString()))}::timestamptz[],
           ${sql.array(sorted.map((v) => v.value))}::float8[],
           ${sql.array(sorted.map((v) => v.confidence))}::float8[],
           ${sql.array(sorted.map((v) => json(v.meta)))}::jsonb[],
-          ${sql.array(sorted.map((v) => json(v.evidence)))}::jsonb[]
-        ) as incoming(feature_id, ts, value, confidence, meta, evidence)
+          ${sql.array(sorted.map((v) => json(v.evidence)))}::jsonb[],
+          ${sql.array(sorted.map((v) => (v.knownAt == null ? null : new Date(v.knownAt).toISOString())))}::timestamptz[]
+        ) as incoming(feature_id, ts, value, confidence, meta, evidence, known_at)
         -- rows in key order, so concurrent overlapping batches lock rows in one order: no deadlock
         order by feature_id, ts
+        -- the replaced version moves to features_revisions (trigger keep_features_revision)
         on conflict (feature_id, ts) do update set
           value = excluded.value, confidence = excluded.confidence, meta = excluded.meta,
-          evidence = excluded.evidence, ingested_at = excluded.ingested_at
+          evidence = excluded.evidence, known_at = excluded.known_at, ingested_at = excluded.ingested_at
         -- an identical re-publish is a no-op: ingested_at only moves for a real revision
         where (features_values.value, features_values.confidence, features_values.meta, features_values.evidence)
           is distinct from (excluded.value, excluded.confidence, excluded.meta, excluded.evidence)`
       return result.count
     },
-    async latest(featureIds) {
+    async latest(featureIds, asOf = null) {
       const rows = await sql<RawRow[]>`
         select f.id as feature_id, v.ts, v.value, v.confidence, v.meta::text as meta, v.evidence::text as evidence,
                (extract(epoch from v.ingested_at) * 1000000)::bigint::text as ingested_us
         from unnest(${sql.array(featureIds)}::text[]) as f(id)
         cross join lateral (
-          select ts, value, confidence, meta, evidence, ingested_at from features_values
-          where feature_id = f.id order by ts desc limit 1
+          select ts, value, confidence, meta, evidence, ingested_at from ${knownValues(sql, asOf)}
+          where feature_id = f.id order by features_values.ts desc limit 1
         ) as v`
       return rows.map(toValueRow)
     },
-    aggregate: (featureIds, since, until, agg, interval, tz) => aggregateRows(sql, { featureIds, since, until, agg, interval, tz }),
-    async occupiedSlots(slots, since, until) {
+    aggregate: (featureIds, since, until, agg, interval, tz, asOf = null) => aggregateRows(sql, { featureIds, since, until, agg, interval, tz, asOf }),
+    async occupiedSlots(slots, since, until, asOf = null) {
       const rows = await sql<{ feature_id: string; slots: number[] }[]>`
         select f.id as feature_id,
                array(
                  select distinct least(floor(extract(epoch from (v.ts - ${new Date(since)})) * 1000 / f.slot_ms)::int, f.last_slot)
-                 from features_values v
+                 from ${knownValues(sql, asOf, 'v')}
                  where v.feature_id = f.id and v.ts >= ${new Date(since)} and v.ts <= ${new Date(until)}
                ) as slots
         from unnest(
@@ -114,10 +122,10 @@ export function createValuesRepository(sql: Database): ValuesRepository {
         ) as f(id, slot_ms, last_slot)`
       return new Map(rows.map((row) => [row.feature_id, row.slots.map(Number)]))
     },
-    async countOutside(ranges, since, until) {
+    async countOutside(ranges, since, until, asOf = null) {
       const rows = await sql<{ feature_id: string; n: string }[]>`
         select f.id as feature_id,
-               (select count(*) from features_values v
+               (select count(*) from ${knownValues(sql, asOf, 'v')}
                  where v.feature_id = f.id and v.ts >= ${new Date(since)} and v.ts <= ${new Date(until)}
                    and (v.value < f.low or v.value > f.high))::text as n
         from unnest(
@@ -158,19 +166,19 @@ const BUCKET_SQL: Record<Interval, string> = {
 
 async function aggregateRows(
   sql: Database,
-  q: { featureIds: string[]; since: number; until: number; agg: Aggregate; interval: Interval | null; tz: string },
+  q: { featureIds: string[]; since: number; until: number; agg: Aggregate; interval: Interval | null; tz: string; asOf: AsOf },
 ): Promise<AggregateRow[]> {
   // The aggregate and bucket expressions come from the closed tables above, never from input.
   const bucket = q.interval ? BUCKET_SQL[q.interval] : '$2::timestamptz'
-  const text = `
-    select feature_id, ${bucket} as bucket, ${AGG_SQL[q.agg]} as value, count(*)::int as n
-    from features_values
-    where feature_id = any($1::text[]) and ts >= $2 and ts <= $3
-    group by feature_id, 2
-    order by feature_id, 2`
   const params = [q.featureIds, new Date(q.since).toISOString(), new Date(q.until).toISOString()]
   // PostgreSQL refuses a parameter it cannot type, so the zone is only sent when a bucket uses it.
   if (q.interval) params.push(q.tz)
+  const text = `
+    select feature_id, ${bucket} as bucket, ${AGG_SQL[q.agg]} as value, count(*)::int as n
+    from ${q.asOf === null ? 'features_values' : knownValuesText(q.asOf)}
+    where feature_id = any($1::text[]) and ts >= $2 and ts <= $3
+    group by feature_id, 2
+    order by feature_id, 2`
   const rows = await sql.unsafe<{ feature_id: string; bucket: Date; value: number; n: number }[]>(text, params as never)
   return rows.map((row) => ({ featureId: row.feature_id, bucket: row.bucket.getTime(), value: Number(row.value), count: row.n }))
 }

@@ -17,6 +17,11 @@ export const PublishPointSchema = z.strictObject({
   confidence: AnyNumber.optional(),
   meta: StorableJsonObject.optional(),
   evidence: z.array(EvidenceSchema).max(100).optional(),
+  /**
+   * When this version became known, if the source says (FRED's realtime_start): an as-of read
+   * then sees it from that instant on. Default: when the store accepts it. Not in the future.
+   */
+  known_at: z.string().max(100).optional(),
 })
 export type PublishPoint = z.infer<typeof PublishPointSchema>
 
@@ -33,6 +38,7 @@ export const REJECTION_REASONS = [
   'invalid_confidence',
   'out_of_range',
   'duplicate_in_batch',
+  'invalid_known_at',
 ] as const
 export type RejectionReason = (typeof REJECTION_REASONS)[number]
 

@@ -31,6 +31,8 @@ export const QueryBodySchema = z
     interval: IntervalSchema.optional(),
     tz: z.string().max(100).refine(isKnownTimeZone, 'tz: unknown IANA time zone').optional(),
     limit: z.number().int().min(1).max(QUERY_MAX_LIMIT).optional(),
+    /** Knowledge time: the answer the store would have given at this instant (no later revision, no later point). */
+    asOf: IsoInstantSchema.optional(),
   })
   .refine((body) => body.interval === undefined || body.agg !== undefined, {
     message: 'interval needs agg',

@@ -33,6 +33,8 @@ export type FeatureStoreClientOptions = {
 }
 
 export type CallOptions = { correlationId?: string }
+/** `asOf`: an ISO instant; the latest point as the store knew it then (knowledge time). */
+export type LatestOptions = CallOptions & { asOf?: string }
 export type PublishOptions = CallOptions & { retryPublish?: boolean }
 
 export type CatalogFilter = { entity?: FeatureSpec['entity']; frequency?: Frequency; tags?: string[] }
@@ -42,7 +44,7 @@ export type DqParams = { featureId?: string; since?: string; until?: string }
 export type FeatureStoreClient = {
   catalog(filter?: CatalogFilter, options?: CallOptions): Promise<FeatureSpec[]>
   feature(id: string, options?: CallOptions): Promise<FeatureSpec>
-  latest(featureId: string, options?: CallOptions): Promise<LatestPoint>
+  latest(featureId: string, options?: LatestOptions): Promise<LatestPoint>
   query(body: QueryInput, options?: CallOptions): Promise<FeatureQueryResult[]>
   publish(points: PublishPoint[], options?: PublishOptions): Promise<PublishResult>
   dq(params?: DqParams, options?: CallOptions): Promise<DqReport>
@@ -78,7 +80,7 @@ export function createFeatureStoreClient(options: FeatureStoreClientOptions): Fe
     catalog: (filter = {}, callOptions) =>
       get('/catalog', { entity: filter.entity, frequency: filter.frequency, tags: filter.tags?.join(',') }, callOptions),
     feature: (id, callOptions) => get(`/catalog/${encodeURIComponent(id)}`, undefined, callOptions),
-    latest: (featureId, callOptions) => get('/latest', { featureId }, callOptions),
+    latest: (featureId, callOptions) => get('/latest', { featureId, asOf: callOptions?.asOf }, callOptions),
     // POST /query only reads, so it is as safe to repeat as a GET.
     query: (body, callOptions) => call({ method: 'POST', path: '/query', body, retry: true }, callOptions),
     publish: (points, callOptions) => {
