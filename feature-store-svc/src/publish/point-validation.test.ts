@@ -32,7 +32,12 @@ describe('validateBatch', () => {
       NOW,
     )
     expect(rejections).toEqual([])
-    expect(accepted).toEqual([{ featureId: 'a/b', ts: NOW, value: 5, confidence: 1, meta: { k: 1 }, evidence: [{ source: 'x' }] }])
+    expect(accepted).toEqual([{ featureId: 'a/b', ts: NOW, value: 5, confidence: 1, meta: { k: 1 }, evidence: [{ source: 'x' }], knownAt: null }])
+  })
+
+  it('takes known_at from the source as the instant the version became known', () => {
+    const { accepted } = validateBatch([{ featureId: 'a/b', ts: '2025-10-20T06:00:00-06:00', value: 5, known_at: '2025-10-20T11:00:00Z' }], specs, NOW)
+    expect(accepted[0]?.knownAt).toBe(Date.parse('2025-10-20T11:00:00Z'))
   })
 
   it.each([
