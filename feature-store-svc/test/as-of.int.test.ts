@@ -1,3 +1,4 @@
+import type { PublishPoint } from '@lav/shared/contracts'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bearer, point, startStore, WALCL, type StoreHarness } from './harness'
@@ -17,7 +18,7 @@ afterAll(async () => {
   await store.close()
 })
 
-async function publish(points: ReturnType<typeof point>[]) {
+async function publish(points: PublishPoint[]) {
   const response = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUBLISH, payload: points })
   expect(response.statusCode).toBe(200)
   return response.json() as { accepted: number; rejected: number; errors: { reason: string; message: string }[] }

@@ -11,7 +11,7 @@ export interface EvaluationCacheOptions {
 export function createEvaluationCache<T>(options: EvaluationCacheOptions) {
   const now = options.now ?? Date.now
   const maxEntries = options.maxEntries ?? 256
-  const entries = new Map<number, { expires: number; value: Promise<T> }>()
+  const entries = new Map<number | string, { expires: number; value: Promise<T> }>()
 
   const prune = (at: number) => {
     // Insertion order is expiry order (one ttl for all), so the oldest entries go first.
@@ -21,7 +21,7 @@ export function createEvaluationCache<T>(options: EvaluationCacheOptions) {
     }
   }
 
-  return (key: number, compute: () => Promise<T>): Promise<T> => {
+  return (key: number | string, compute: () => Promise<T>): Promise<T> => {
     const at = now()
     const hit = entries.get(key)
     if (hit && hit.expires > at) return hit.value

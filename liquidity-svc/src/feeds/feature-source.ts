@@ -7,8 +7,11 @@ import type { EvaluationData, Feed, FeedSeries } from '../signals/types'
 import { createTtlCatalog } from './ttl-catalog'
 
 export interface FeatureSource {
-  /** Every feed's points with since ≤ ts ≤ until, in ONE POST /query, plus each feed's ttl_ms. */
-  load(window: { since: number; until: number }, correlationId?: string): Promise<EvaluationData>
+  /**
+   * Every feed's points with since ≤ ts ≤ until, in ONE POST /query, plus each feed's ttl_ms;
+   * with `asOf` (epoch ms), as the store knew them at that instant.
+   */
+  load(window: { since: number; until: number }, correlationId?: string, asOf?: number): Promise<EvaluationData>
   /** For /readyz: the store answers an authenticated call (it refreshes the ttl cache too). */
   probe(): Promise<void>
 }
@@ -37,8 +40,8 @@ export function createFeatureSource(deps: FeatureSourceDeps): FeatureSource {
     throw new FeatureStoreUnavailableError(`the feature store did not provide the liquidity feeds: ${detail}`)
   }
   return {
-    async load({ since, until }, correlationId) {
-      const body = { featureIds, since: toIso(since), until: toIso(until), limit: QUERY_MAX_LIMIT }
+    async load({ since, until }, correlationId, asOf) {
+      const body = { featureIds, since: toIso(since), until: toIso(until), limit: QUERY_MAX_LIMIT, ...(asOf === undefined ? {} : { asOf: toIso(asOf) }) }
       try {
         // Both start at once, so a store that hangs costs one timeout, not two.
         const [ttlMs, results] = await Promise.all([ttls.get(correlationId), deps.client.query(body, { correlationId })])
