@@ -45,7 +45,7 @@ export const benchFeatures = (): BenchFeature[] => [...loadCatalog().values()].s
 export function featureRows(data: Dataset, feature: BenchFeature): ExportRow[] {
   return Array.from({ length: POINTS_PER_FEATURE }, (_, i): ExportRow => {
     const step = POINTS_PER_FEATURE - 1 - i
-    return [feature.id, data.endMs - step * STEP_MS, valueAt(feature, step), 1, data.ingestedMs, null, null]
+    return [feature.id, data.endMs - step * STEP_MS, valueAt(feature, step), 1, data.ingestedMs, data.ingestedMs, null, null]
   })
 }
 

@@ -98,6 +98,11 @@ export async function startExportHarness(options: { endpoint?: string } = {}): P
       await store.sql`
         update features_values set ingested_at = ${new Date(atMs)} + (ingested_at - ${before!.at})
         where ingested_at >= ${before!.at}`
+      // A revision ended the replaced version's interval at the new version's ingested_at: the
+      // same shift keeps the two equal.
+      await store.sql`
+        update features_revisions set known_until = ${new Date(atMs)} + (known_until - ${before!.at})
+        where known_until >= ${before!.at}`
     },
     watermark: () => watermarks.read(),
     parquetKeys,
@@ -109,8 +114,9 @@ export async function startExportHarness(options: { endpoint?: string } = {}): P
       return rows
     },
     async pgRows() {
-      const rows = await store.sql<{ feature_id: string; ts: Date; value: number; confidence: number; meta: unknown; evidence: unknown; ingested_ms: number }[]>`
-        select feature_id, ts, value, confidence, meta, evidence, floor(extract(epoch from ingested_at) * 1000)::float8 as ingested_ms
+      const rows = await store.sql<{ feature_id: string; ts: Date; value: number; confidence: number; meta: unknown; evidence: unknown; ingested_ms: number; known_ms: number }[]>`
+        select feature_id, ts, value, confidence, meta, evidence, floor(extract(epoch from ingested_at) * 1000)::float8 as ingested_ms,
+               ceil(extract(epoch from coalesce(known_at, ingested_at)) * 1000)::float8 as known_ms
         from features_values order by feature_id, ts`
       return rows.map((row) => ({
         feature_id: row.feature_id,
@@ -118,6 +124,7 @@ export async function startExportHarness(options: { endpoint?: string } = {}): P
         value: row.value,
         confidence: row.confidence,
         ingested_at: row.ingested_ms,
+        known_at: row.known_ms,
         meta: row.meta,
         evidence: row.evidence,
       }))

@@ -8,6 +8,8 @@ export interface ComparableRow {
   value: number
   confidence: number
   ingested_at: number
+  /** When the version became known: coalesce(known_at, ingested_at) in PostgreSQL. */
+  known_at: number
   meta: unknown
   evidence: unknown
 }
@@ -22,6 +24,7 @@ export async function decodeParquet(bytes: Uint8Array): Promise<ComparableRow[]>
     value: row.value as number,
     confidence: row.confidence as number,
     ingested_at: (row.ingested_at as Date).getTime(),
+    known_at: (row.known_at as Date).getTime(),
     meta: row.meta === null ? null : JSON.parse(row.meta as string),
     evidence: row.evidence === null ? null : JSON.parse(row.evidence as string),
   }))

@@ -44,6 +44,8 @@ describe('PostgreSQL retention', () => {
     await runExportCycle(h.deps())
     // A revision of the 95-day-old point, ingested after the watermark: not in S3 yet.
     await h.publishAt(windowsAfter(epoch, 1) + MINUTE, [point(WALCL, ts(revisedDay), 5.5e12)])
+    const [replaced] = await h.store.sql<{ n: number }[]>`select count(*)::int as n from features_revisions where ts = ${ts(revisedDay)}`
+    expect(replaced?.n).toBe(1)
 
     const first = await dropExpiredPartitions(h.store.sql, retention(h.clock.now))
     expect(first.dropped.sort()).toEqual([partitionOf(emptyDay), partitionOf(exportedDay)])
@@ -55,6 +57,9 @@ describe('PostgreSQL retention', () => {
     const second = await dropExpiredPartitions(h.store.sql, retention(h.clock.now))
     expect(second).toEqual({ dropped: [partitionOf(revisedDay)], keptUnexported: [], keptBusy: [] })
     expect(await partitionExists(recentDay)).toBe(true)
+    // The replaced version of the revised day went with its partition.
+    const [kept] = await h.store.sql<{ n: number }[]>`select count(*)::int as n from features_revisions where ts = ${ts(revisedDay)}`
+    expect(kept?.n).toBe(0)
   })
 
   it('keeps a partition while the table is busy past the lock timeout, instead of queueing writers behind it', async () => {

@@ -71,12 +71,14 @@ describe('reading a window', () => {
       value: floats([3, 1, 2]),
       confidence: floats([0.3, 0.1, 0.2]),
       ingested_at: instants([epoch, epoch, epoch]),
+      known_at: instants([epoch + 3, epoch + 1, epoch + 2]),
       meta: '{"n": 3}\u001e\u001e{"n": 2}',
       evidence: null,
     })
     expect(Array.from(group.tsMs)).toEqual([1_000, 2_000, 3_000].map((s) => epoch + s))
     expect(Array.from(group.value)).toEqual([1, 2, 3])
     expect(Array.from(group.confidence)).toEqual([0.1, 0.2, 0.3])
+    expect(Array.from(group.knownMs)).toEqual([epoch + 1, epoch + 2, epoch + 3])
     expect(group.meta).toEqual([null, '{"n": 2}', '{"n": 3}'])
     expect(group.evidence).toBeNull()
   })

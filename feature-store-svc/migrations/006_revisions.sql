@@ -10,14 +10,17 @@ create table features_revisions (
   confidence   double precision not null,
   meta         jsonb,
   evidence     jsonb,
+  ingested_at  timestamptz not null,
   known_from   timestamptz not null,
   known_until  timestamptz not null,
   primary key (feature_id, ts, known_from),
   check (known_until > known_from)
 );
 
--- The export worker reads the versions that became known in a window; retention drops by ts.
-create index features_revisions_known_from_idx on features_revisions (known_from);
+-- The export worker reads windows of ingested_at here too: a version replaced before its window
+-- was exported still reaches S3. Retention deletes by ts (the primary key's second column).
+create index features_revisions_ingested_at_idx on features_revisions (ingested_at);
+create index features_revisions_ts_idx on features_revisions (ts);
 
 -- When a point's version became known: the source's own instant when the publisher gave one
 -- (FRED's realtime_start), else when the store accepted it.
@@ -35,12 +38,15 @@ begin
   if coalesce(new.known_at, new.ingested_at) <= old_known then
     new.known_at := old_known + interval '1 microsecond';
   end if;
-  insert into features_revisions (feature_id, ts, value, confidence, meta, evidence, known_from, known_until)
-  values (old.feature_id, old.ts, old.value, old.confidence, old.meta, old.evidence, old_known, coalesce(new.known_at, new.ingested_at));
+  insert into features_revisions (feature_id, ts, value, confidence, meta, evidence, ingested_at, known_from, known_until)
+  values (old.feature_id, old.ts, old.value, old.confidence, old.meta, old.evidence, old.ingested_at, old_known, coalesce(new.known_at, new.ingested_at));
   return new;
 end;
 $$;
 
+-- Only a new version is a revision: an update of bookkeeping columns alone keeps no history.
 create trigger features_values_keep_revision
   before update on features_values
-  for each row execute function keep_features_revision();
+  for each row
+  when ((old.value, old.confidence, old.meta, old.evidence) is distinct from (new.value, new.confidence, new.meta, new.evidence))
+  execute function keep_features_revision();

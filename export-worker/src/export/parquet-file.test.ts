@@ -11,6 +11,7 @@ const row = (i: number, extra: { meta?: string | null; evidence?: string | null 
   i === 0 ? -0 : i * 1.5e9 + 0.125,
   (i % 10) / 10,
   Date.UTC(2025, 9, 21) + i,
+  Date.UTC(2025, 9, 20, 12) + i,
   extra.meta ?? null,
   extra.evidence ?? null,
 ]
@@ -23,12 +24,13 @@ describe('a Parquet file from rows in memory', () => {
     expect(builder.rows).toBe(3_000)
     const decoded = await decodeParquet(builder.encode())
     expect(decoded).toEqual(
-      rows.map(([featureId, ts, value, confidence, ingestedAt, meta, evidence]) => ({
+      rows.map(([featureId, ts, value, confidence, ingestedAt, knownAt, meta, evidence]) => ({
         feature_id: featureId,
         ts,
         value,
         confidence,
         ingested_at: ingestedAt,
+        known_at: knownAt,
         meta: meta === null ? null : JSON.parse(meta),
         evidence: evidence === null ? null : JSON.parse(evidence),
       })),

@@ -14,6 +14,10 @@ export const EXPORT_SCHEMA = new Schema([
   new Field('value', new Float64(), false),
   new Field('confidence', new Float64(), false),
   new Field('ingested_at', new TimestampMillisecond('UTC'), false),
+  // When this version became known (the source's instant, else ingested_at), rounded up to the
+  // millisecond: an as-of read takes, per (feature_id, ts), the row with the greatest known_at
+  // not after its instant, and gets the store's answer.
+  new Field('known_at', new TimestampMillisecond('UTC'), false),
   new Field('meta', new Utf8(), true),
   new Field('evidence', new Utf8(), true),
 ])
@@ -34,6 +38,7 @@ export function createParquetFileBuilder(featureId: string, initialCapacity = 10
   let length = 0
   let ts = new Float64Array(capacity)
   let ingested = new Float64Array(capacity)
+  let known = new Float64Array(capacity)
   let value = new Float64Array(capacity)
   let confidence = new Float64Array(capacity)
   const meta: (string | null)[] = []
@@ -43,6 +48,7 @@ export function createParquetFileBuilder(featureId: string, initialCapacity = 10
     while (capacity < needed) capacity *= 2
     ts = resized(ts, capacity)
     ingested = resized(ingested, capacity)
+    known = resized(known, capacity)
     value = resized(value, capacity)
     confidence = resized(confidence, capacity)
   }
@@ -52,12 +58,13 @@ export function createParquetFileBuilder(featureId: string, initialCapacity = 10
     get rows() {
       return length
     },
-    push([, tsMs, rowValue, rowConfidence, ingestedMs, rowMeta, rowEvidence]) {
+    push([, tsMs, rowValue, rowConfidence, ingestedMs, knownMs, rowMeta, rowEvidence]) {
       if (length === capacity) grow(length + 1)
       ts[length] = tsMs
       value[length] = rowValue
       confidence[length] = rowConfidence
       ingested[length] = ingestedMs
+      known[length] = knownMs
       meta.push(rowMeta)
       evidence.push(rowEvidence)
       length++
@@ -69,6 +76,7 @@ export function createParquetFileBuilder(featureId: string, initialCapacity = 10
       value.set(group.value.subarray(from, to), length)
       confidence.set(group.confidence.subarray(from, to), length)
       ingested.set(group.ingestedMs.subarray(from, to), length)
+      known.set(group.knownMs.subarray(from, to), length)
       for (let i = from; i < to; i++) {
         meta.push(group.meta?.[i] ?? null)
         evidence.push(group.evidence?.[i] ?? null)
@@ -82,6 +90,7 @@ export function createParquetFileBuilder(featureId: string, initialCapacity = 10
         makeData({ type: new Float64(), length, data: value.subarray(0, length) }),
         makeData({ type: new Float64(), length, data: confidence.subarray(0, length) }),
         makeData({ type: EXPORT_SCHEMA.fields[4]!.type, length, data: toInt64(ingested, length) }),
+        makeData({ type: EXPORT_SCHEMA.fields[5]!.type, length, data: toInt64(known, length) }),
         nullableUtf8(meta),
         nullableUtf8(evidence),
       ]

@@ -3,16 +3,16 @@ import { RECORD_SEPARATOR, toGroup, type GroupRow, type RowGroup } from './row-g
 import type { ExportWindow } from './windows'
 
 /**
- * One row of features_values as a row-wise producer hands it to a file builder: instants as epoch
- * ms in doubles (exact below 2^53), JSON as text.
+ * One version of a point as a row-wise producer hands it to a file builder: instants as epoch
+ * ms in doubles (exact below 2^53), JSON as text. `knownMs`: when the version became known.
  */
-export type ExportRow = [featureId: string, tsMs: number, value: number, confidence: number, ingestedMs: number, meta: string | null, evidence: string | null]
+export type ExportRow = [featureId: string, tsMs: number, value: number, confidence: number, ingestedMs: number, knownMs: number, meta: string | null, evidence: string | null]
 
 /** Rows per group at most: a (feature, day) group larger than this comes as several, in ts order. */
 export const MAX_GROUP_ROWS = 50_000
 
 /**
- * The rows ingested in `window` as groups of one feature and one UTC day of ts, ordered by day,
+ * The versions ingested in `window` as groups of one feature and one UTC day of ts, ordered by day,
  * feature and ts, `groupsPerFetch` groups at a time through a server-side cursor. A (feature, day)
  * of more than `maxGroupRows` rows comes as consecutive groups of at most that many: memory holds
  * a few groups whatever the size of the window or of one feature-day (a backfill of a 1-second
@@ -43,15 +43,24 @@ export function windowGroups(
              string_agg(float8send(value), ''::bytea) as value,
              string_agg(float8send(confidence), ''::bytea) as confidence,
              string_agg(timestamptz_send(ingested_at), ''::bytea) as ingested_at,
+             string_agg(timestamptz_send(known_at), ''::bytea) as known_at,
              case when count(meta) > 0 then string_agg(coalesce(meta::text, ''), ${RECORD_SEPARATOR}) end as meta,
              case when count(evidence) > 0 then string_agg(coalesce(evidence::text, ''), ${RECORD_SEPARATOR}) end as evidence
       from (
-        select feature_id, ts, value, confidence, ingested_at, meta, evidence,
-               (row_number() over (partition by feature_id order by ts rows unbounded preceding) - 1) / ${maxGroupRows}::int as chunk
-        from features_values
-        where ts >= d.day and ts < d.day + interval '1 day'
-          and ingested_at >= ${new Date(window.start)} and ingested_at < ${new Date(window.end)}
-        order by feature_id, chunk, ts
+        select feature_id, ts, value, confidence, ingested_at, known_at, meta, evidence,
+               (row_number() over (partition by feature_id order by ts, known_at rows unbounded preceding) - 1) / ${maxGroupRows}::int as chunk
+        from (
+          select feature_id, ts, value, confidence, ingested_at, coalesce(known_at, ingested_at) as known_at, meta, evidence
+          from features_values
+          where ts >= d.day and ts < d.day + interval '1 day'
+            and ingested_at >= ${new Date(window.start)} and ingested_at < ${new Date(window.end)}
+          union all
+          select feature_id, ts, value, confidence, ingested_at, known_from, meta, evidence
+          from features_revisions
+          where ts >= d.day and ts < d.day + interval '1 day'
+            and ingested_at >= ${new Date(window.start)} and ingested_at < ${new Date(window.end)}
+        ) as versions
+        order by feature_id, chunk, ts, known_at
       ) as day_rows
       group by feature_id, chunk
       order by feature_id, chunk
@@ -101,11 +110,16 @@ async function* prefetched<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   }
 }
 
-/** The earliest ingested_at at or after `from` (ms), or null: lets a cycle jump over empty windows. */
+/**
+ * The earliest ingested_at at or after `from` (ms) of any version, current or replaced, or null:
+ * lets a cycle jump over empty windows.
+ */
 export async function firstIngestedAt(sql: Database, from: number): Promise<number | null> {
   const [row] = await sql<{ first: number | null }[]>`
-    select (extract(epoch from min(ingested_at)) * 1000)::float8 as first
-    from features_values where ingested_at >= ${new Date(from)}`
+    select (extract(epoch from least(
+      (select min(ingested_at) from features_values where ingested_at >= ${new Date(from)}),
+      (select min(ingested_at) from features_revisions where ingested_at >= ${new Date(from)})
+    )) * 1000)::float8 as first`
   return row?.first ?? null
 }
 

@@ -32,6 +32,12 @@ export async function dropExpiredPartitions(sql: Database, options: { retentionD
   return result
 }
 
+/** '2025-01-31T00:00:00Z' for features_values_p20250131. */
+function partitionDay(partition: string): string {
+  const [, year, month, date] = PARTITION_NAME.exec(partition) as RegExpExecArray
+  return `${year}-${month}-${date}T00:00:00Z`
+}
+
 async function partitionsBefore(sql: Database, cutoffDay: string): Promise<string[]> {
   const rows = await sql<{ name: string }[]>`
     select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
@@ -62,6 +68,10 @@ async function dropIfExported(sql: Database, partition: string, lockTimeoutMs: n
       ) as exported`
     if (!row?.exported) return 'unexported'
     await tx`drop table ${tx(partition)}`
+    // The day's replaced versions go with it: each was ingested before the version that
+    // replaced it, so below the watermark too (they are in S3).
+    const day = partitionDay(partition)
+    await tx`delete from features_revisions where ts >= ${day}::timestamptz and ts < ${day}::timestamptz + interval '1 day'`
     return 'dropped'
   })
 }

@@ -1,8 +1,8 @@
 import type { Database } from './database'
 
 /**
- * The versions the store knew at `asOf` (epoch ms), shaped like features_values (its columns,
- * ingested_at being the instant each version became known), as SQL text named `alias`.
+ * The versions the store knew at `asOf` (epoch ms), shaped like features_values (the columns the
+ * reads use), as SQL text named `alias`.
  *
  * A current version is known from coalesce(known_at, ingested_at); a replaced one over its
  * [known_from, known_until) in features_revisions (migration 006). At most one version of a
@@ -14,10 +14,10 @@ import type { Database } from './database'
 export function knownValuesText(asOf: number, alias = 'features_values'): string {
   const instant = `'${new Date(asOf).toISOString()}'::timestamptz`
   return `(
-    select feature_id, ts, value, confidence, meta, evidence, coalesce(known_at, ingested_at) as ingested_at
+    select feature_id, ts, value, confidence, meta, evidence, ingested_at
     from features_values where coalesce(known_at, ingested_at) <= ${instant}
     union all
-    select feature_id, ts, value, confidence, meta, evidence, known_from as ingested_at
+    select feature_id, ts, value, confidence, meta, evidence, ingested_at
     from features_revisions where known_from <= ${instant} and known_until > ${instant}
   ) as ${alias}`
 }
