@@ -8,7 +8,7 @@ import { createTaskPool } from '../../export-worker/src/export/task-pool'
 import { partitionDays, windowGroups, type ExportRow } from '../../export-worker/src/export/window-rows'
 import { alignDown, windowAt } from '../../export-worker/src/export/windows'
 import { jobDeps, openRuntime } from '../../export-worker/src/runtime'
-import { utcDay } from '../../feature-store-svc/src/storage/partitions'
+import { utcDay } from '@lav/values-db'
 import { cpuMicros } from './cpu-accounting'
 import { loadCatalog, valueAt, type BenchFeature } from './dataset'
 
