@@ -15,6 +15,7 @@ ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=fals
 FROM base AS manifests
 COPY package.json package-lock.json .npmrc ./
 COPY shared/package.json shared/
+COPY values-db/package.json values-db/
 COPY gateway/package.json gateway/
 COPY feature-store-svc/package.json feature-store-svc/
 COPY liquidity-svc/package.json liquidity-svc/
@@ -28,7 +29,7 @@ COPY . .
 COPY <<'EOF' tsconfig.image.json
 {
   "extends": "./tsconfig.json",
-  "include": ["shared/src", "feature-store-svc/src", "gateway/src", "liquidity-svc/src", "export-worker/src", "scripts/token.ts", "scripts/backfill.ts"]
+  "include": ["shared/src", "values-db/src", "feature-store-svc/src", "gateway/src", "liquidity-svc/src", "export-worker/src", "scripts/token.ts", "scripts/backfill.ts"]
 }
 EOF
 RUN npx tsc --noEmit -p tsconfig.image.json
@@ -48,6 +49,7 @@ COPY --from=prod-deps /app/node_modules node_modules
 # Sources stay owned by root: the services never write to /app, and the node user cannot change them.
 COPY package.json tsconfig.json ./
 COPY shared shared
+COPY values-db values-db
 COPY feature-store-svc feature-store-svc
 COPY gateway gateway
 COPY liquidity-svc liquidity-svc

@@ -1,21 +1,11 @@
-import { randomUUID } from 'node:crypto'
-import { DeleteBucketCommand } from '@aws-sdk/client-s3'
-import type { ZodApp } from '@lav/shared'
 import { createFeatureStoreClient, type FeatureStoreClient } from '@lav/shared/sdk'
-import { Registry } from 'prom-client'
 import { inject } from 'vitest'
-import { buildApp as buildExportWorker } from '../export-worker/src/app'
-import { createWatermarkStore } from '../export-worker/src/export/watermark'
-import { createExportMetrics } from '../export-worker/src/metrics/export-metrics'
-import { createProducerRedis } from '../export-worker/src/queue/redis-connections'
-import { createObjectStore } from '../export-worker/src/s3/object-store'
-import { testS3Client } from '../export-worker/test/harness'
-import { backfill } from '../feature-store-svc/src/ingest/backfill'
-import { createMockAdapter } from '../feature-store-svc/src/ingest/adapters/mock-adapter'
-import { signToken, startStore, TEST_AUTH, type StoreHarness } from '../feature-store-svc/test/harness'
-import { createRateLimitRedis, whenConnected } from '../gateway/src/ratelimit/redis-client'
-import { startGateway } from '../gateway/test/harness'
-import { buildLiquidity, LIQUIDITY_SPECS } from '../liquidity-svc/test/harness'
+import { listenExportWorker } from '@lav/export-worker/testing'
+import { backfill, createMockAdapter } from '@lav/feature-store-svc/ingest'
+import { signToken, startStore, TEST_AUTH } from '@lav/feature-store-svc/testing'
+import { createRateLimitRedis, whenConnected } from '@lav/gateway/ratelimit'
+import { startGateway } from '@lav/gateway/testing'
+import { buildLiquidity, LIQUIDITY_SPECS } from '@lav/liquidity-svc/testing'
 
 /** The demo history of `npm start`: enough for the 60-day z window and the regime's smoothing. */
 const DEMO_DAYS = 120
@@ -60,7 +50,7 @@ export async function startLiveStack(): Promise<LiveStack> {
     await liquidity.app.inject({ method: 'GET', url: '/metrics' })
 
     const gatewayUrl = await startGatewayApp(storeUrl, liquidityUrl, closers)
-    const exportUrl = await startExportWorker(store, closers)
+    const exportUrl = await listenExportWorker(store, closers)
     return {
       targets: { 'feature-store-svc': hostPort(storeUrl), gateway: hostPort(gatewayUrl), 'liquidity-svc': hostPort(liquidityUrl), 'export-worker': hostPort(exportUrl) },
       gatewayUrl,
@@ -88,25 +78,6 @@ async function startGatewayApp(storeUrl: string, liquidityUrl: string, closers: 
   closers.push(() => redis.disconnect())
   await whenConnected(redis)
   const { app } = await startGateway({ auth: TEST_AUTH, upstreams: { features: storeUrl, liquidity: liquidityUrl }, redis })
-  closers.push(() => app.close())
-  return app.listen({ host: '127.0.0.1', port: 0 })
-}
-
-/** export-worker's HTTP side with the export metrics on its registry, as its server.ts wires them. */
-async function startExportWorker(store: StoreHarness, closers: Array<() => unknown>): Promise<string> {
-  const s3 = testS3Client()
-  closers.push(() => s3.destroy())
-  const bucket = `lav-live-${randomUUID().slice(0, 13)}`
-  const objects = createObjectStore({ client: s3, bucket, prefix: '', multipartThresholdBytes: 5 * 1024 * 1024, expireAfterDays: 365 })
-  await objects.ensureBucket()
-  closers.push(() => s3.send(new DeleteBucketCommand({ Bucket: bucket })))
-  const redis = createProducerRedis(inject('redisUrl'))
-  redis.on('error', () => {})
-  closers.push(() => redis.disconnect())
-  const registry = new Registry()
-  const watermarks = createWatermarkStore(store.sql)
-  createExportMetrics({ registry, readWatermark: () => watermarks.read() })
-  const app: ZodApp = await buildExportWorker({ sql: store.sql, redis, objects, registry, logger: false, defaultMetrics: false })
   closers.push(() => app.close())
   return app.listen({ host: '127.0.0.1', port: 0 })
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { FeatureSpecInputSchema } from '@lav/shared/contracts'
 import { z } from 'zod'
 
-const CATALOG_PATH = fileURLToPath(new URL('../../feature-store-svc/registry/features.catalog.json', import.meta.url))
+const CATALOG_PATH = fileURLToPath(import.meta.resolve('@lav/feature-store-svc/catalog.json'))
 
 export interface BenchFeature {
   id: string

@@ -2,7 +2,7 @@ import { createBaseApp, type ZodApp } from '@lav/shared'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
-import type { Database } from '../../feature-store-svc/src/storage/database'
+import type { Database } from '@lav/values-db'
 import { healthRoutes } from './routes/health-routes'
 import type { ObjectStore } from './s3/object-store'
 

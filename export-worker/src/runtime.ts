@@ -1,5 +1,4 @@
-import { createDatabase, type Database } from '../../feature-store-svc/src/storage/database'
-import { migrate } from '../../feature-store-svc/src/storage/migrate'
+import { createDatabase, requireSchemaVersion, type Database } from '@lav/values-db'
 import type { ExportWorkerConfig } from './config'
 import type { ExportCycleDeps } from './export/export-cycle'
 import type { ExportMetrics } from './metrics/export-metrics'
@@ -10,29 +9,30 @@ import { createS3Total, type S3Total } from './metrics/s3-total'
 
 type Log = { info(object: object, message: string): void; warn(object: object, message: string): void }
 
+/** The values schema the worker needs: 005 added `export_storage`, the newest table it uses. */
+export const VALUES_SCHEMA_VERSION = 5
+
 export interface Runtime {
   sql: Database
   objects: ObjectStore
   s3Total: S3Total
-  migrations: string[]
   close(): Promise<void>
 }
 
 /**
- * The clients the server and the CLI share. The store's migration runner owns the schema; the
- * worker runs it too (advisory-locked, each file once) so either process may start first.
+ * The clients the server and the CLI share. feature-store-svc owns the schema and migrates it at
+ * start; the worker only checks that the database is new enough, and stops saying how to fix it.
  */
 export async function openRuntime(config: ExportWorkerConfig): Promise<Runtime> {
   const sql = createDatabase(config.databaseUrl, config.databasePoolMax, 'export-worker')
   try {
-    const { applied } = await migrate(sql)
+    await requireSchemaVersion(sql, VALUES_SCHEMA_VERSION, 'export-worker')
     const client = createS3Client(config.s3)
     const objects = createObjectStore({ client, ...config.s3, expireAfterDays: config.s3RetentionDays })
     return {
       sql,
       objects,
       s3Total: createS3Total(sql),
-      migrations: applied,
       close: async () => {
         client.destroy()
         await sql.end({ timeout: 5 })

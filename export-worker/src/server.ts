@@ -96,7 +96,6 @@ async function main(): Promise<void> {
   const producer = redisUrl ? createProducerRedis(redisUrl) : undefined
   producer?.on('error', () => {}) // reported by /readyz, never a crash
   const app = await buildApp({ sql: runtime.sql, redis: producer, objects: runtime.objects, registry, logger: { level: config.logLevel } })
-  if (runtime.migrations.length > 0) app.log.info({ applied: runtime.migrations }, 'migrations applied')
   // The bucket now, so /readyz reports S3 ready before the first export; every cycle ensures it again.
   await runtime.objects.ensureBucket(app.log).catch((error) => app.log.warn({ err: error }, 'S3 is not reachable yet: /readyz says so; each export cycle tries again'))
   const deps = jobDeps(config, runtime, { metrics, log: app.log })

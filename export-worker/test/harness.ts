@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import { DeleteBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import type { ZodApp } from '@lav/shared'
+import { Registry } from 'prom-client'
 import { inject } from 'vitest'
 import { S3RVER_CREDENTIALS } from '../../test/support/s3-server'
-import { bearer, startStore, type StoreHarness } from '../../feature-store-svc/test/harness'
+import { bearer, startStore, type StoreHarness } from '@lav/feature-store-svc/testing'
+import { buildApp } from '../src/app'
 import type { ExportCycleDeps } from '../src/export/export-cycle'
 import { createWatermarkStore } from '../src/export/watermark'
 import { alignDown, WINDOW_MS } from '../src/export/windows'
+import { createExportMetrics } from '../src/metrics/export-metrics'
 import { createS3Total } from '../src/metrics/s3-total'
+import { createProducerRedis } from '../src/queue/redis-connections'
 import { createObjectStore, type ObjectStore } from '../src/s3/object-store'
 import { createS3Client } from '../src/s3/s3-client'
 import { decodeParquet, type ComparableRow } from './parquet-reader'
 
-export { DEPTH, WALCL, BTC_FLOW, point } from '../../feature-store-svc/test/harness'
+export { DEPTH, WALCL, BTC_FLOW, point } from '@lav/feature-store-svc/testing'
 export { decodeParquet, type ComparableRow } from './parquet-reader'
 export const PERP_OI = 'cex/agg/perp_oi_usd'
 export const API = '/api/features/v1'
@@ -154,3 +159,25 @@ export const byKey = (a: ComparableRow, b: ComparableRow) => (a.feature_id < b.f
 
 /** The instant `n` windows after `from`. */
 export const windowsAfter = (from: number, n: number) => from + n * WINDOW_MS
+
+/**
+ * export-worker's HTTP side on the store's database, with the export metrics on its registry as
+ * its server.ts wires them, listening on a free port: a scrape target for prometheus/live-stack.ts.
+ */
+export async function listenExportWorker(store: StoreHarness, closers: Array<() => unknown>): Promise<string> {
+  const s3 = testS3Client()
+  closers.push(() => s3.destroy())
+  const bucket = `lav-live-${randomUUID().slice(0, 13)}`
+  const objects = createObjectStore({ client: s3, bucket, prefix: '', multipartThresholdBytes: 5 * 1024 * 1024, expireAfterDays: 365 })
+  await objects.ensureBucket()
+  closers.push(() => s3.send(new DeleteBucketCommand({ Bucket: bucket })))
+  const redis = createProducerRedis(inject('redisUrl'))
+  redis.on('error', () => {})
+  closers.push(() => redis.disconnect())
+  const registry = new Registry()
+  const watermarks = createWatermarkStore(store.sql)
+  createExportMetrics({ registry, readWatermark: () => watermarks.read() })
+  const app: ZodApp = await buildApp({ sql: store.sql, redis, objects, registry, logger: false, defaultMetrics: false })
+  closers.push(() => app.close())
+  return app.listen({ host: '127.0.0.1', port: 0 })
+}

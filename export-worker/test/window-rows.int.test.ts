@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabase } from '../../feature-store-svc/src/storage/database'
+import { createDatabase } from '@lav/values-db'
 import { toGroup, type RowGroup } from '../src/export/row-group'
 import { partitionDays, windowGroups } from '../src/export/window-rows'
 import { windowAt } from '../src/export/windows'

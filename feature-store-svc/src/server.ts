@@ -4,8 +4,7 @@ import { Registry } from 'prom-client'
 import { buildApp } from './app'
 import { createCacheRedis } from './cache/redis-client'
 import { loadFeatureStoreConfig } from './config'
-import { createDatabase } from './storage/database'
-import { createPartitionManager } from './storage/partitions'
+import { createDatabase, createPartitionManager } from '@lav/values-db'
 import { prepareStore } from './startup'
 
 

@@ -1,9 +1,8 @@
 import type { FeatureStoreConfig } from './config'
 import { createCatalogRepository } from './registry/catalog-repository'
 import { seedCatalog } from './registry/catalog-seed'
-import type { Database } from './storage/database'
-import { migrate } from './storage/migrate'
-import { createPartitionManager } from './storage/partitions'
+import { createPartitionManager, type Database } from '@lav/values-db'
+import { migrate } from '@lav/values-db/migrate'
 
 /** What must be true before the store serves: schema migrated, catalog seeded, partitions ahead. */
 export async function prepareStore(sql: Database, config: Pick<FeatureStoreConfig, 'catalogPath' | 'partitionDaysAhead'>) {

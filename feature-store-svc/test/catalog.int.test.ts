@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCatalogRepository } from '../src/registry/catalog-repository'
 import { seedCatalog } from '../src/registry/catalog-seed'
-import { migrate } from '../src/storage/migrate'
+import { migrate, MIGRATIONS_DIR } from '@lav/values-db/migrate'
 import { CATALOG_PATH, WALCL, bearer, point, startStore, type StoreHarness } from './harness'
 
 const API = '/api/features/v1'
@@ -149,7 +149,7 @@ describe('catalog', () => {
   it('re-running migrations and the seed changes nothing', async () => {
     expect((await migrate(store.sql)).applied).toEqual([])
     const rows = await store.sql`select name from schema_migrations order by name`
-    const files = readdirSync(new URL('../migrations/', import.meta.url)).filter((name) => name.endsWith('.sql')).sort()
+    const files = readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith('.sql')).sort()
     expect(files.slice(0, 2)).toEqual(['001_catalog.sql', '002_values.sql'])
     expect(rows.map((row) => row.name)).toEqual(files)
   })

@@ -8,7 +8,7 @@ import { inject } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../test/support/database'
 import { buildApp } from '../src/app'
 import { createCacheRedis } from '../src/cache/redis-client'
-import { createDatabase, type Database } from '../src/storage/database'
+import { createDatabase, type Database } from '@lav/values-db'
 import { prepareStore } from '../src/startup'
 
 export const TEST_AUTH: AuthConfig = {

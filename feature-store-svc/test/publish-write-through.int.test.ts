@@ -5,7 +5,7 @@ import { createLatestCache } from '../src/cache/latest-cache'
 import { createPublishService } from '../src/publish/publish-service'
 import { createCatalogRepository } from '../src/registry/catalog-repository'
 import { createCatalogSnapshot } from '../src/registry/catalog-snapshot'
-import { createPartitionManager } from '../src/storage/partitions'
+import { createPartitionManager } from '@lav/values-db'
 import { createValuesRepository } from '../src/storage/values-repository'
 import { DEPTH, bearer, point, startStore, type StoreHarness } from './harness'
 

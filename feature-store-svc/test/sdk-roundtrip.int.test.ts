@@ -3,7 +3,7 @@ import { Registry } from 'prom-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../test/support/redis-server'
 import { buildApp } from '../src/app'
-import { createDatabase } from '../src/storage/database'
+import { createDatabase } from '@lav/values-db'
 import { DEPTH, signToken, startStore, testConfig, type StoreHarness } from './harness'
 
 let store: StoreHarness

@@ -1,7 +1,7 @@
 import { createTokenSigner } from '@lav/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../test/support/redis-server'
-import { startStore, TEST_AUTH, type StoreHarness } from '../../feature-store-svc/test/harness'
+import { startStore, TEST_AUTH, type StoreHarness } from '@lav/feature-store-svc/testing'
 import { startGateway } from './harness'
 
 let store: StoreHarness

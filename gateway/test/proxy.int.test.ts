@@ -1,7 +1,7 @@
 import { createTokenSigner } from '@lav/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../test/support/redis-server'
-import { signToken, startStore, TEST_AUTH, type StoreHarness } from '../../feature-store-svc/test/harness'
+import { signToken, startStore, TEST_AUTH, type StoreHarness } from '@lav/feature-store-svc/testing'
 import { HS_AUTH, startFakeUpstream, startGateway, type FakeUpstream } from './harness'
 
 const sign = createTokenSigner(HS_AUTH)

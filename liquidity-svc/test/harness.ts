@@ -4,7 +4,7 @@ import type { ZodApp } from '@lav/shared'
 import { FeatureSpecInputSchema, type FeatureSpec } from '@lav/shared/contracts'
 import { createFeatureStoreClient } from '@lav/shared/sdk'
 import { Registry } from 'prom-client'
-import { TEST_AUTH, signToken } from '../../feature-store-svc/test/harness'
+import { CATALOG_PATH, TEST_AUTH, signToken } from '@lav/feature-store-svc/testing'
 import { buildApp, type AppDeps } from '../src/app'
 import { loadLiquidityConfig } from '../src/config'
 import { loadFeedsFile } from '../src/feeds/feeds-file'
@@ -19,9 +19,8 @@ export const FEEDS = loadFeedsFile(fileURLToPath(new URL('../feeds/liquidity.fee
 export const CONFIG = loadLiquidityConfig({ JWT_SECRET: TEST_AUTH.secret })
 export const PARAMS = CONFIG.method
 
-const CATALOG_URL = new URL('../../feature-store-svc/registry/features.catalog.json', import.meta.url)
 /** The catalog feature-store-svc seeds itself with: ttl and expected range of every feed. */
-export const CATALOG: FeatureSpec[] = (JSON.parse(readFileSync(CATALOG_URL, 'utf8')) as unknown[]).map((entry) => ({ ...FeatureSpecInputSchema.parse(entry), version: 1 }))
+export const CATALOG: FeatureSpec[] = (JSON.parse(readFileSync(CATALOG_PATH, 'utf8')) as unknown[]).map((entry) => ({ ...FeatureSpecInputSchema.parse(entry), version: 1 }))
 export const LIQUIDITY_SPECS = FEEDS.map((feed) => CATALOG.find((spec) => spec.id === feed.featureId) as FeatureSpec)
 
 export interface LiquidityOptions {

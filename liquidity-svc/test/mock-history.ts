@@ -1,5 +1,5 @@
 import { DAY_MS } from '@lav/shared/time'
-import { createMockAdapter } from '../../feature-store-svc/src/ingest/adapters/mock-adapter'
+import { createMockAdapter } from '@lav/feature-store-svc/ingest'
 import { toSeries } from '../src/signals/series'
 import type { EvaluationData, FeedSeries } from '../src/signals/types'
 import { LIQUIDITY_SPECS } from './harness'

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { DAY_MS, toIso } from '@lav/shared/time'
 import { afterAll, describe, expect, it } from 'vitest'
-import { DEPTH, bearer as storeBearer, startStore, type StoreHarness } from '../../feature-store-svc/test/harness'
+import { DEPTH, bearer as storeBearer, startStore, type StoreHarness } from '@lav/feature-store-svc/testing'
 import { API, bearer, buildLiquidity } from './harness'
 
 const READ = bearer('oracle.reader')

@@ -1,8 +1,5 @@
 import { createFeatureStoreClient } from '@lav/shared/sdk'
-import { backfill, type BackfillTotals } from '../../feature-store-svc/src/ingest/backfill'
-import { createMockAdapter } from '../../feature-store-svc/src/ingest/adapters/mock-adapter'
-import { createResilientLoader } from '../../feature-store-svc/src/ingest/resilient-loader'
-import { createDemoFeed } from '../../feature-store-svc/src/ingest/demo-feed'
+import { backfill, type BackfillTotals, createDemoFeed, createMockAdapter, createResilientLoader } from '@lav/feature-store-svc/ingest'
 
 export interface DemoBackfillOptions {
   baseUrl: string

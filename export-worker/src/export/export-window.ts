@@ -1,6 +1,5 @@
 import { DAY_MS } from '@lav/shared/time'
-import type { Database } from '../../../feature-store-svc/src/storage/database'
-import { utcDay } from '../../../feature-store-svc/src/storage/partitions'
+import { utcDay, type Database } from '@lav/values-db'
 import type { ObjectStore } from '../s3/object-store'
 import { buildManifest, sha256, type ExportedFile, type Manifest } from './manifest'
 import { createParquetFileBuilder, type ParquetFileBuilder } from './parquet-file'

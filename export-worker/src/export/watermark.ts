@@ -1,4 +1,4 @@
-import type { Database } from '../../../feature-store-svc/src/storage/database'
+import type { Database } from '@lav/values-db'
 
 const STREAM = 'features_values'
 // A constant every replica shares (the migration lock of feature-store-svc is 73_021_001).

@@ -1,4 +1,4 @@
-import type { Database } from '../../../feature-store-svc/src/storage/database'
+import type { Database } from '@lav/values-db'
 import { RECORD_SEPARATOR, toGroup, type GroupRow, type RowGroup } from './row-group'
 import type { ExportWindow } from './windows'
 

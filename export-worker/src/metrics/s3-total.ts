@@ -1,4 +1,4 @@
-import type { Database } from '../../../feature-store-svc/src/storage/database'
+import type { Database } from '@lav/values-db'
 
 /** The bytes of the export's objects in S3, in PostgreSQL (table export_storage). */
 export interface S3Total {

@@ -1,7 +1,7 @@
 import { EXPORT_JOBS, EXPORT_QUEUE, type ParquetExportJob, type RetentionJob } from '@lav/shared/contracts'
 import { Queue, type JobsOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { utcDay } from '../../../feature-store-svc/src/storage/partitions'
+import { utcDay } from '@lav/values-db'
 
 export interface ScheduleOptions {
   exportCron: string

@@ -1,6 +1,5 @@
 import { DAY_MS } from '@lav/shared/time'
-import type { Database } from '../../../feature-store-svc/src/storage/database'
-import { utcDay } from '../../../feature-store-svc/src/storage/partitions'
+import { utcDay, type Database } from '@lav/values-db'
 
 const PARTITION_NAME = /^features_values_p(\d{4})(\d{2})(\d{2})$/
 const LOCK_NOT_AVAILABLE = '55P03'

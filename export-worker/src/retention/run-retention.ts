@@ -1,4 +1,4 @@
-import type { Database } from '../../../feature-store-svc/src/storage/database'
+import type { Database } from '@lav/values-db'
 import type { ExportMetrics } from '../metrics/export-metrics'
 import type { S3Total } from '../metrics/s3-total'
 import type { ObjectStore } from '../s3/object-store'

@@ -1,5 +1,5 @@
 import { DAY_MS } from '@lav/shared/time'
-import { utcDay } from '../../../feature-store-svc/src/storage/partitions'
+import { utcDay } from '@lav/values-db'
 import type { ObjectStore } from '../s3/object-store'
 import { dayOfKey } from '../export/windows'
 

@@ -1,7 +1,7 @@
 import type { ZodApp } from '@lav/shared'
 import { withTimeout } from '@lav/shared/time'
 import type { Redis } from 'ioredis'
-import type { Database } from '../../../feature-store-svc/src/storage/database'
+import type { Database } from '@lav/values-db'
 import type { ObjectStore } from '../s3/object-store'
 
 export interface HealthDeps {

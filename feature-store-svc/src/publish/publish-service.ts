@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
 import type { LatestCache } from '../cache/latest-cache'
 import type { CatalogSnapshot } from '../registry/catalog-snapshot'
-import { isMissingPartitionError, type PartitionManager } from '../storage/partitions'
+import { isMissingPartitionError, type PartitionManager } from '@lav/values-db'
 import type { ValuesRepository } from '../storage/values-repository'
 import { validateBatch } from './point-validation'
 

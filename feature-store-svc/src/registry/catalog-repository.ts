@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { FeatureSpec, FeatureSpecInput } from '@lav/shared/contracts'
 import { FeatureSpecInputSchema } from '@lav/shared/contracts'
-import type { Database } from '../storage/database'
+import type { Database } from '@lav/values-db'
 
 export type UpsertOutcome = 'created' | 'changed' | 'unchanged'
 

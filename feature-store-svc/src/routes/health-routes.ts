@@ -1,7 +1,7 @@
 import type { ZodApp } from '@lav/shared'
 import { withTimeout } from '@lav/shared/time'
 import type { Redis } from 'ioredis'
-import type { Database } from '../storage/database'
+import type { Database } from '@lav/values-db'
 
 /**
  * PostgreSQL is required; Redis is not (reads fall back to PostgreSQL), so a Redis outage is

@@ -1,4 +1,4 @@
-import type { Database } from './database'
+import type { Database } from '@lav/values-db'
 
 /**
  * The versions the store knew at `asOf` (epoch ms), shaped like features_values (the columns the

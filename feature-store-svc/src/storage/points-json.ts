@@ -1,5 +1,5 @@
 import { slotCount, slotIndex } from '../query/coverage'
-import type { Database } from './database'
+import type { Database } from '@lav/values-db'
 import { knownValues } from './known-values'
 import { createIsoFormatter, jsNumberText } from './instant-text'
 

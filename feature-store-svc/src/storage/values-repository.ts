@@ -1,6 +1,6 @@
 import type { Aggregate, Evidence, Interval } from '@lav/shared/contracts'
 import { slotCount } from '../query/coverage'
-import type { Database } from './database'
+import type { Database } from '@lav/values-db'
 import { knownValues, knownValuesText } from './known-values'
 
 export interface ValueRow {

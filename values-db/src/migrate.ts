@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Database } from './database'
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
 // Any constant shared by every replica: concurrent starts apply migrations one at a time.
 const MIGRATION_LOCK = 73_021_001
 

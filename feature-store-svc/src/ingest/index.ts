@@ -1,0 +1,6 @@
+// What publishers outside this service use to write mock history through the API: the launcher's
+// demo data, the bench, and other packages' tests.
+export { backfill, type BackfillTotals } from './backfill'
+export { createMockAdapter } from './adapters/mock-adapter'
+export { createDemoFeed } from './demo-feed'
+export { createResilientLoader } from './resilient-loader'
