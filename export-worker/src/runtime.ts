@@ -9,8 +9,8 @@ import { createS3Total, type S3Total } from './metrics/s3-total'
 
 type Log = { info(object: object, message: string): void; warn(object: object, message: string): void }
 
-/** The values schema the worker needs: 005 added `export_storage`, the newest table it uses. */
-export const VALUES_SCHEMA_VERSION = 5
+/** The values schema the worker needs: 006 added `features_revisions`, the newest table it reads. */
+export const VALUES_SCHEMA_VERSION = 6
 
 export interface Runtime {
   sql: Database

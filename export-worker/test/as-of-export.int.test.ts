@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runExportCycle } from '../src/export/export-cycle'
+import { bearer } from '@lav/feature-store-svc/testing'
 import { API, point, startExportHarness, WALCL, windowsAfter, type ComparableRow, type ExportHarness } from './harness'
 
 // Knowledge time survives the export: every version of a point reaches S3 with the instant it
@@ -7,15 +8,13 @@ import { API, point, startExportHarness, WALCL, windowsAfter, type ComparableRow
 // files (per point, the row with the greatest known_at not after the instant) equals the store's.
 const MINUTE = 60_000
 const DAY = 86_400_000
-const READ = { authorization: '' }
+const READ = bearer('oracle.reader')
 let h: ExportHarness
 let epoch: number
 
 beforeAll(async () => {
   h = await startExportHarness()
   epoch = h.clock.now
-  const { bearer } = await import('../../feature-store-svc/test/harness')
-  READ.authorization = bearer('oracle.reader').authorization
 })
 afterAll(async () => {
   await h.close()

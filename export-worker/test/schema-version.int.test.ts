@@ -42,7 +42,7 @@ describe('the worker checks the values schema instead of migrating it', () => {
 
   it('refuses a database that was never migrated, and creates nothing in it', async () => {
     await expect(open()).rejects.toThrow(
-      'export-worker needs the values schema at version 5 (values-db/migrations/005_export_storage.sql); this database is at version 0 (never migrated). ' +
+      'export-worker needs the values schema at version 6 (values-db/migrations/006_revisions.sql); this database is at version 0 (never migrated). ' +
         'feature-store-svc applies the migrations when it starts',
     )
     const [table] = await sql`select to_regclass('schema_migrations') as name`
@@ -61,7 +61,7 @@ describe('the worker checks the values schema instead of migrating it', () => {
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()))
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
     expect(code).toBe(1)
-    expect(stderr).toContain('export-worker needs the values schema at version 5 (values-db/migrations/005_export_storage.sql); this database is at version 3.')
+    expect(stderr).toContain('export-worker needs the values schema at version 6 (values-db/migrations/006_revisions.sql); this database is at version 3.')
     expect(stderr).toContain('start it against the same DATABASE_URL (npm start and docker compose start it first), then start export-worker again')
     expect(await appliedNames()).toEqual(['001_catalog.sql', '002_values.sql', '003_export.sql'])
   })
@@ -70,6 +70,6 @@ describe('the worker checks the values schema instead of migrating it', () => {
     await migrate(sql)
     const runtime = await open()
     await runtime.close()
-    expect((await appliedNames()).at(-1)).toBe('005_export_storage.sql')
+    expect((await appliedNames()).at(-1)).toBe('006_revisions.sql')
   })
 })

@@ -2,7 +2,7 @@ import type { FeatureSpec, FeatureSpecInput } from '@lav/shared/contracts'
 import { createSigner } from 'fast-jwt'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bearer, TEST_AUTH } from '../../feature-store-svc/test/harness'
+import { bearer, TEST_AUTH } from '@lav/feature-store-svc/testing'
 import { launchChromium } from '../../test/support/browser'
 import { allGridIds, apiGet, createFeatures, gridIds, openExplorer, searchOf, startExplorerStack, type ExplorerStack } from './explorer-stack'
 

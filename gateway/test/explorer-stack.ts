@@ -2,10 +2,9 @@ import type { FeatureSpecInput } from '@lav/shared/contracts'
 import { createFeatureStoreClient } from '@lav/shared/sdk'
 import type { Browser, Page } from 'playwright-core'
 import { expect } from 'vitest'
-import { backfill } from '../../feature-store-svc/src/ingest/backfill'
-import { createMockAdapter } from '../../feature-store-svc/src/ingest/adapters/mock-adapter'
-import { bearer, signToken, startStore, TEST_AUTH, type StoreHarness } from '../../feature-store-svc/test/harness'
-import { LIQUIDITY_SPECS } from '../../liquidity-svc/test/harness'
+import { backfill, createMockAdapter } from '@lav/feature-store-svc/ingest'
+import { bearer, signToken, startStore, TEST_AUTH, type StoreHarness } from '@lav/feature-store-svc/testing'
+import { LIQUIDITY_SPECS } from '@lav/liquidity-svc/testing'
 import { startGateway } from './harness'
 
 // The explorer's tests run the real path: Chromium → gateway → feature-store-svc → PostgreSQL.
