@@ -56,14 +56,16 @@ export async function seedQueryData(stack: Stack, catalog: Map<string, BenchFeat
   return points.length
 }
 
-/** POST /query for the nine feeds, then for the hourly feature, each beside the bare server. */
-export async function benchQuery(stack: Stack, catalog: Map<string, BenchFeature>, window: QueryWindow, seeded: number): Promise<{ rows: Row[]; details: QueryCase[] }> {
-  const cases = [
-    await runCase(stack, 'daily', liquidityFeeds(catalog).map((feed) => feed.id), window),
-    await runCase(stack, 'hourly', [HOURLY_QUERY_FEATURE], window),
-  ]
+/**
+ * POST /query for the nine feeds, then for the hourly feature, each beside the bare server; then
+ * the nine feeds asOf an instant, beside the same query without asOf.
+ */
+export async function benchQuery(stack: Stack, catalog: Map<string, BenchFeature>, window: QueryWindow, seeded: number): Promise<{ rows: Row[]; details: (QueryCase | Pair)[] }> {
+  const feeds = liquidityFeeds(catalog).map((feed) => feed.id)
+  const cases = [await runCase(stack, 'daily', feeds, window), await runCase(stack, 'hourly', [HOURLY_QUERY_FEATURE], window)]
   const answered = cases.reduce((sum, c) => sum + c.points, 0)
   if (answered !== seeded) throw new Error(`the queries answered ${answered} points, ${seeded} were seeded: the window holds other data`)
+  const asOf = await runAsOfCase(stack, feeds, window)
   const rows = cases.flatMap((c) => [
     row(`POST /query ${c.name}, ${CONNECTIONS} conn`, 'req/s', c.saturated.service.rps, c.saturated.baseline.rps),
     row(`POST /query ${c.name}, ${CONNECTIONS} conn, p50`, 'ms', c.saturated.service.p50Ms, c.saturated.baseline.p50Ms),
@@ -71,7 +73,27 @@ export async function benchQuery(stack: Stack, catalog: Map<string, BenchFeature
     row(`POST /query ${c.name}, 1 conn, p50`, 'ms', c.single.service.p50Ms, c.single.baseline.p50Ms),
     row(`POST /query ${c.name}, 1 conn, p99`, 'ms', c.single.service.p99Ms, c.single.baseline.p99Ms, { kind: 'max-result', value: 20 }),
   ])
-  return { rows, details: cases }
+  const asOfName = `POST /query ${feeds.length} feeds × ${WINDOW_DAYS}d daily with asOf (a tenth revised), 1 conn`
+  rows.push(
+    row(`${asOfName}, p50 vs without asOf`, 'ms', asOf.service.p50Ms, asOf.baseline.p50Ms),
+    row(`${asOfName}, p99 vs without asOf`, 'ms', asOf.service.p99Ms, asOf.baseline.p99Ms, { kind: 'max-ratio', value: 2 }),
+  )
+  return { rows, details: [...cases, asOf] }
+}
+
+/**
+ * Knowledge time: a tenth of the nine feeds' points revised (their old versions move to
+ * features_revisions), then the same query asOf an instant after the revisions — the as-of read
+ * unions both tables — against the current read, one connection each.
+ */
+async function runAsOfCase(stack: Stack, featureIds: string[], window: QueryWindow): Promise<Pair> {
+  const body = { featureIds, since: new Date(window.since).toISOString(), until: new Date(window.until).toISOString() }
+  const answer = await servicePost<{ featureId: string; points: { ts: string; value: number }[] }[]>(stack, '/query', body)
+  const revised = answer.flatMap((result) => result.points.filter((_, i) => i % 10 === 0).map((point) => ({ featureId: result.featureId, ts: point.ts, value: point.value * 1.001 })))
+  await publish(stack, JSON.stringify(revised))
+  const asOf = new Date(Date.now() + 1).toISOString()
+  const load = { method: 'POST' as const, durationS: DURATION_S, connections: 1, url: `${stack.serviceUrl}${API}/query`, headers: auth(stack) }
+  return measurePair({ ...load, body: JSON.stringify({ ...body, asOf }) }, { ...load, body: JSON.stringify(body) }, WARMUP_S)
 }
 
 async function runCase(stack: Stack, kind: 'daily' | 'hourly', featureIds: string[], window: QueryWindow): Promise<QueryCase> {

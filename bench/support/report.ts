@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-/** How a row passes: a minimum ratio to its baseline, or a maximum absolute result. */
-export type Target = { kind: 'min-ratio'; value: number } | { kind: 'max-result'; value: number }
+/** How a row passes: a minimum or maximum ratio to its baseline, or a maximum absolute result. */
+export type Target = { kind: 'min-ratio'; value: number } | { kind: 'max-ratio'; value: number } | { kind: 'max-result'; value: number }
 
 export interface Row {
   name: string
@@ -19,8 +19,8 @@ export interface Row {
 export function row(name: string, unit: string, result: number, baseline: number, target?: Target): Row {
   const ratio = result / baseline
   if (!target) return { name, unit, result, baseline, ratio, target: '—', pass: null }
-  const pass = target.kind === 'min-ratio' ? ratio >= target.value : result < target.value
-  const text = target.kind === 'min-ratio' ? `ratio ≥ ${target.value}` : `< ${target.value} ${unit}`
+  const pass = target.kind === 'min-ratio' ? ratio >= target.value : target.kind === 'max-ratio' ? ratio <= target.value : result < target.value
+  const text = target.kind === 'min-ratio' ? `ratio ≥ ${target.value}` : target.kind === 'max-ratio' ? `ratio ≤ ${target.value}` : `< ${target.value} ${unit}`
   return { name, unit, result, baseline, ratio, target: text, pass }
 }
 

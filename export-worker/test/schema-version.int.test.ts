@@ -51,7 +51,7 @@ describe('the worker checks the values schema instead of migrating it', () => {
 
   it('refuses an older schema: the server exits 1 naming the version it needs and how to migrate', async () => {
     await migrateUpTo(3)
-    await expect(open()).rejects.toMatchObject({ code: 'SCHEMA_TOO_OLD', needed: 5, found: 3 })
+    await expect(open()).rejects.toMatchObject({ code: 'SCHEMA_TOO_OLD', needed: VALUES_SCHEMA_VERSION, found: 3 })
     const child = spawn(process.execPath, ['--import', 'tsx', 'export-worker/src/server.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: database.url, EXPORT_WORKER_PORT: '0', LOG_LEVEL: 'warn' },
