@@ -3,7 +3,7 @@ import { DAY_MS, HOUR_MS } from '@lav/shared/time'
 import type { RealSourceAdapter } from '../source-adapter'
 import { formatError, SourceError } from './source-errors'
 import type { SourceHttp } from './source-http'
-import { arrayAt, evidenceOf, parseAmount, recordAt, toPoint } from './source-values'
+import { arrayAt, evidenceOf, parseAmount, recordAt, scaled, toPoint } from './source-values'
 
 export const PERP_OI_FEATURE = 'cex/agg/perp_oi_usd'
 const SOURCE = 'binance:openInterestHist'
@@ -78,7 +78,7 @@ export function createPerpOiAdapter(options: PerpOiAdapterOptions): RealSourceAd
       return [...totals]
         .filter(([ts, total]) => total.symbols === SYMBOLS.length && ts >= start && ts <= end)
         .sort(([a], [b]) => a - b)
-        .map(([ts, total]) => toPoint(spec.id, { ts, value: total.usd, evidence, meta: { venues: ['binance'] } }))
+        .map(([ts, total]) => toPoint(spec.id, { ts, value: scaled(total.usd, 1), evidence, meta: { venues: ['binance'] } }))
     },
   }
 }

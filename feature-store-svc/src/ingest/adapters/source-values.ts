@@ -77,7 +77,7 @@ export function toPoint(featureId: string, parts: PointParts): PublishPoint {
   }
 }
 
-/** `value × scale` without float noise (98.657 × 1e9 is 98657000000, not …999.99998). */
+/** `value × scale` without float noise (98.657 × 1e9 is 98657000000, not …999.99998); scale 1 cleans a sum. */
 export function scaled(value: number, scale: number): number {
   return Number((value * scale).toPrecision(15))
 }
