@@ -2,7 +2,7 @@ import type { FeatureSpec, PublishPoint } from '@lav/shared/contracts'
 import { HOUR_MS } from '@lav/shared/time'
 import type { RealSourceAdapter } from '../source-adapter'
 import { formatError, SourceError } from './source-errors'
-import type { SourceHttp } from './source-http'
+import type { HttpAdapterOptions } from './source-http'
 import { arrayAt, evidenceOf, inWindow, parseAmount, recordAt, toPoint } from './source-values'
 
 export const DEX_FEATURE = 'dex/agg/active_liquidity_usd'
@@ -29,16 +29,11 @@ export function sumDexTvl(body: unknown): { usd: number; protocols: number } {
   return { usd, protocols }
 }
 
-export interface DexLiquidityAdapterOptions {
-  readonly http: SourceHttp
-  readonly now?: () => number
-}
-
 /**
  * DefiLlama /protocols as a proxy of active DEX liquidity. A snapshot: ts is the fetch time
  * truncated to the hour, and a window without that hour loads nothing.
  */
-export function createDexLiquidityAdapter(options: DexLiquidityAdapterOptions): RealSourceAdapter {
+export function createDexLiquidityAdapter(options: HttpAdapterOptions): RealSourceAdapter {
   const { http } = options
   const now = options.now ?? Date.now
   return {

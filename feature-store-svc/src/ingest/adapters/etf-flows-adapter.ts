@@ -1,7 +1,7 @@
 import type { FeatureSpec, PublishPoint } from '@lav/shared/contracts'
 import type { RealSourceAdapter } from '../source-adapter'
 import { formatError, SourceError } from './source-errors'
-import type { SourceHttp } from './source-http'
+import type { HttpAdapterOptions } from './source-http'
 import { arrayAt, DEFAULT_HISTORY_MS, evidenceOf, parseAmount, parseDay, recordAt, toPoint } from './source-values'
 
 const SOURCE = 'sosovalue:historicalInflowChart'
@@ -57,10 +57,8 @@ export function parseFarsideCell(cell: string, column: string): number | null {
   return millions === null ? null : millions * 1e6
 }
 
-export interface EtfFlowsAdapterOptions {
-  readonly http: SourceHttp
+export interface EtfFlowsAdapterOptions extends HttpAdapterOptions {
   readonly apiKeyPresent: boolean
-  readonly now?: () => number
 }
 
 /**

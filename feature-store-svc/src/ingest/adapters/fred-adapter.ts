@@ -1,7 +1,7 @@
 import type { FeatureSpec, PublishPoint } from '@lav/shared/contracts'
 import type { RealSourceAdapter } from '../source-adapter'
 import { SourceError } from './source-errors'
-import type { SourceHttp } from './source-http'
+import type { HttpAdapterOptions, SourceHttp } from './source-http'
 import { arrayAt, dayOf, DEFAULT_HISTORY_MS, evidenceOf, parseAmount, parseDay, recordAt, scaled, toPoint } from './source-values'
 
 /** Each feature's FRED series and the factor from FRED's unit to the catalog's. */
@@ -46,14 +46,12 @@ export function parseFredPage(body: unknown, source: string): FredPage {
   return { observations, count, offset }
 }
 
-export interface FredAdapterOptions {
-  readonly http: SourceHttp
+export interface FredAdapterOptions extends HttpAdapterOptions {
   readonly apiKey: string | undefined
   /** Serve macro/us/tga_balance_usd from WDTGAL (when Treasury DTS is not the TGA source). */
   readonly tga?: boolean
   /** Observations per request; FRED allows up to 100,000. */
   readonly pageSize?: number
-  readonly now?: () => number
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Evidence, FeatureSpec, PublishPoint } from '@lav/shared/contracts'
 import { DAY_MS, HOUR_MS } from '@lav/shared/time'
 import type { RealSourceAdapter } from '../source-adapter'
 import { formatError, SourceError } from './source-errors'
-import type { SourceHttp } from './source-http'
+import type { HttpAdapterOptions } from './source-http'
 import { arrayAt, evidenceOf, parseAmount, recordAt, scaled, toPoint } from './source-values'
 
 export const PERP_OI_FEATURE = 'cex/agg/perp_oi_usd'
@@ -30,16 +30,11 @@ export function parseOpenInterestHist(body: unknown, symbol: string): OpenIntere
   })
 }
 
-export interface PerpOiAdapterOptions {
-  readonly http: SourceHttp
-  readonly now?: () => number
-}
-
 /**
  * Binance USDⓈ-M BTC + ETH perpetual open interest in USD, hourly, paging through
  * openInterestHist (≤500 rows a call). An hour counts only when both symbols report it.
  */
-export function createPerpOiAdapter(options: PerpOiAdapterOptions): RealSourceAdapter {
+export function createPerpOiAdapter(options: HttpAdapterOptions): RealSourceAdapter {
   const { http } = options
   const now = options.now ?? Date.now
 

@@ -34,6 +34,12 @@ export interface Fetched {
   readonly fetchedAt: string
 }
 
+/** What every HTTP adapter is built from: its source's client, and a clock for tests. */
+export interface HttpAdapterOptions {
+  readonly http: SourceHttp
+  readonly now?: () => number
+}
+
 export interface SourceHttp {
   readonly source: string
   get(path: string, request?: SourceRequest): Promise<Fetched>

@@ -2,7 +2,7 @@ import type { FeatureSpec, PublishPoint } from '@lav/shared/contracts'
 import { DAY_MS } from '@lav/shared/time'
 import type { RealSourceAdapter } from '../source-adapter'
 import { formatError, SourceError } from './source-errors'
-import type { SourceHttp } from './source-http'
+import type { HttpAdapterOptions } from './source-http'
 import { arrayAt, DEFAULT_HISTORY_MS, evidenceOf, parseAmount, recordAt, startOfDay, toPoint } from './source-values'
 
 export const STABLES_YOY = 'crypto/stables/mcap_total_usd_yoy'
@@ -44,13 +44,8 @@ export function yearOverYear(levels: readonly DailyLevel[]): Array<DailyLevel & 
   })
 }
 
-export interface StablecoinsAdapterOptions {
-  readonly http: SourceHttp
-  readonly now?: () => number
-}
-
 /** DefiLlama stablecoins (no key): the total USD supply and its year-over-year ratio. */
-export function createStablecoinsAdapter(options: StablecoinsAdapterOptions): RealSourceAdapter {
+export function createStablecoinsAdapter(options: HttpAdapterOptions): RealSourceAdapter {
   const { http } = options
   const now = options.now ?? Date.now
   return {

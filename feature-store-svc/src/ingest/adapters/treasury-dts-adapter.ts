@@ -1,7 +1,7 @@
 import type { FeatureSpec, PublishPoint } from '@lav/shared/contracts'
 import type { RealSourceAdapter } from '../source-adapter'
 import { formatError, SourceError } from './source-errors'
-import type { Fetched, SourceHttp } from './source-http'
+import type { Fetched, HttpAdapterOptions } from './source-http'
 import { arrayAt, dayOf, DEFAULT_HISTORY_MS, evidenceOf, parseAmount, parseDay, recordAt, scaled, toPoint } from './source-values'
 
 export const TGA_FEATURE = 'macro/us/tga_balance_usd'
@@ -68,11 +68,9 @@ export function parseDtsPage(body: unknown): DtsPage {
   return { rows, hasNext: typeof links.next === 'string' && links.next !== '' }
 }
 
-export interface TreasuryAdapterOptions {
-  readonly http: SourceHttp
+export interface TreasuryAdapterOptions extends HttpAdapterOptions {
   /** Rows per page (page[size]); the API allows up to 10,000. */
   readonly pageSize?: number
-  readonly now?: () => number
 }
 
 /** Treasury Fiscal Data DTS operating cash balance (no key), all pages of the date range. */
