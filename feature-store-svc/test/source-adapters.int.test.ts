@@ -96,6 +96,16 @@ describe('FRED', () => {
     expect(cut.message).not.toContain(FRED_KEY)
   })
 
+  it('serves the TGA from the DTS by default and from WDTGAL (millions) with TGA_SOURCE=fred', async () => {
+    const tga = spec('macro/us/tga_balance_usd')
+    expect(sources().adapterFor(tga)?.name).toBe('treasury')
+    const real = sources({ TGA_SOURCE: 'fred' })
+    expect(real.adapterFor(tga)?.name).toBe('fred')
+    const wdtgal = { count: 1, offset: 0, observations: [{ realtime_start: '2025-01-09', realtime_end: '9999-12-31', date: '2025-01-08', value: '768942' }] }
+    override = (request) => (request.url.searchParams.get('series_id') === 'WDTGAL' ? { body: JSON.stringify(wdtgal) } : undefined)
+    expect((await real.adapters.fred.load(tga, Date.parse('2025-01-01'), NOW)).map(({ value }) => value)).toEqual([768_942_000_000])
+  })
+
   it('refuses to run without FRED_API_KEY', async () => {
     const real = createRealSources(loadSourcesConfig(sourcesEnvFor(server.url)))
     expect((await failure(real.adapters.fred.load(spec('macro/us/walcl_total_usd')))).message).toBe('fred:WALCL: FRED_API_KEY is not set')
