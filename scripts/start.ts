@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from './lib/embedded-postgres'
 import { startEmbeddedRedis } from './lib/embedded-redis'
 import { loadLauncherConfig, type LauncherConfig } from './lib/launcher-config'
 import { EXPORT_WORKER_NODE_OPTIONS } from '@lav/export-worker/launch'
+import { loadSourcesConfig, startShadowFeed } from '@lav/feature-store-svc/ingest'
 import { startEmbeddedS3 } from './lib/embedded-s3'
 import { assertPortsFree, type PortClaim } from './lib/ports'
 import { launchService } from './lib/stack-services'
@@ -14,6 +15,10 @@ import { launchService } from './lib/stack-services'
 type Stop = { name: string; stop: () => Promise<void> }
 const running: Stop[] = []
 const log = (message: string) => console.log(`[launcher] ${message}`)
+const shadowLog = {
+  info: (details: Record<string, unknown>, message: string) => log(`${message} ${JSON.stringify(details)}`),
+  warn: (details: Record<string, unknown>, message: string) => log(`WARN ${message} ${JSON.stringify(details)}`),
+}
 
 async function startStorage(config: LauncherConfig, dataDir: string) {
   let databaseUrl = config.DATABASE_URL
@@ -89,6 +94,7 @@ function printWelcome(gatewayUrl: string, token: string): void {
 
 async function main(): Promise<void> {
   const config = loadLauncherConfig(process.env)
+  const sources = loadSourcesConfig(process.env)
   const dataDir = resolve(config.LAV_DATA_DIR)
   await assertPortsFree(portsToClaim(config))
   const secret = process.env.JWT_PUBLIC_KEY ? undefined : resolveJwtSecret({ ...process.env, LAV_DATA_DIR: dataDir })
@@ -113,15 +119,24 @@ async function main(): Promise<void> {
   store.exited.catch((error) => void shutdown(error.message, 1))
 
   const signer = createTokenSigner(toAuthConfig(loadConfig(AuthConfigSchema, env)))
-  if (config.LAV_DEMO && (await storeIsEmpty(databaseUrl))) {
+  let realFeatures: ReadonlySet<string> = new Set()
+  if (sources.mode === 'shadow') {
+    const shadow = await startShadowFeed({ baseUrl: storeUrl, tokenProvider: () => signer({ sub: 'shadow-feed', scope: 'oracle.publisher', ttl: '1h' }), sources, log: shadowLog })
+    running.push({ name: 'shadow feed', stop: async () => shadow.stop() })
+    realFeatures = new Set(shadow.features)
+    log(`ORACLE_SOURCE_MODE=shadow: ${shadow.features.length} features from real sources on their cadence (npm run backfill -- --source NAME --since YYYY-MM-DD loads their history)`)
+  }
+  // Mock history would mix with real values in shadow mode, so it is only written in mock mode.
+  if (config.LAV_DEMO && sources.mode === 'mock' && (await storeIsEmpty(databaseUrl))) {
     log(`store is empty: backfilling ${config.LAV_DEMO_DAYS} days of demo history (LAV_DEMO=false skips this)`)
     const totals = await runDemoBackfill({ baseUrl: storeUrl, token: signer({ sub: 'demo-backfill', scope: 'oracle.publisher', ttl: '1h' }), days: config.LAV_DEMO_DAYS })
     log(`backfilled ${totals.points} points for ${totals.features} features (${totals.rejected} rejected)`)
   }
   if (config.LAV_DEMO) {
-    const feed = await startDemoFeed({ baseUrl: storeUrl, tokenProvider: () => signer({ sub: 'demo-feed', scope: 'oracle.publisher', ttl: '1h' }), speed: config.LAV_DEMO_SPEED, log })
+    const feed = await startDemoFeed({ baseUrl: storeUrl, tokenProvider: () => signer({ sub: 'demo-feed', scope: 'oracle.publisher', ttl: '1h' }), speed: config.LAV_DEMO_SPEED, log, exclude: realFeatures })
     running.push({ name: 'demo feed', stop: async () => feed.stop() })
-    log(`demo feed: live mock points on each feature's frequency${config.LAV_DEMO_SPEED > 1 ? `, ${config.LAV_DEMO_SPEED}× faster` : ''}`)
+    const which = realFeatures.size > 0 ? ' for the features without a real source' : ''
+    log(`demo feed: live mock points${which} on each feature's frequency${config.LAV_DEMO_SPEED > 1 ? `, ${config.LAV_DEMO_SPEED}× faster` : ''}`)
   }
   const liquidity = await launchService({ name: 'liquidity', entry: 'liquidity-svc/src/server.ts', port: config.LIQUIDITY_PORT, readyPath: '/readyz' }, env)
   running.push(liquidity)

@@ -26,11 +26,12 @@ export async function runDemoBackfill({ baseUrl, token, days, log }: DemoBackfil
   })
 }
 
-/** Live mock points from now on, each feature on its frequency (or `speed` times faster). */
-export async function startDemoFeed({ baseUrl, tokenProvider, speed, log }: { baseUrl: string; tokenProvider: () => string; speed: number; log: (message: string) => void }) {
+/** Live mock points from now on, each feature on its frequency (or `speed` times faster), but those in `exclude`. */
+export async function startDemoFeed({ baseUrl, tokenProvider, speed, log, exclude = new Set() }: { baseUrl: string; tokenProvider: () => string; speed: number; log: (message: string) => void; exclude?: ReadonlySet<string> }) {
   const client = createFeatureStoreClient({ baseUrl, tokenProvider, timeoutMs: 30_000, userAgent: 'lav-demo-feed' })
   const feed = createDemoFeed({
-    specs: await client.catalog(),
+    // In shadow mode the features a real source serves are left to it.
+    specs: (await client.catalog()).filter((spec) => !exclude.has(spec.id)),
     publish: (points) => client.publish(points, { retryPublish: true }),
     speed,
     onError: (error) => log(`demo feed: publish failed, will retry on the next tick: ${(error as Error).message}`),

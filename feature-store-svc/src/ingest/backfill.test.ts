@@ -112,6 +112,15 @@ describe('backfill', () => {
     const base = { specs: SPECS, adapter: createMockAdapter(), publish: recordingPublish().publish, now: NOW }
     await expect(backfill({ ...base, days: 1, batchSize: 10_001 })).rejects.toThrow('batchSize must be an integer in 1..10000')
     await expect(backfill({ ...base, days: 0 })).rejects.toThrow('days must be a positive number')
+    await expect(backfill(base)).rejects.toThrow('give either days or since')
+    await expect(backfill({ ...base, since: NOW + 1 })).rejects.toThrow('since must be an epoch-ms instant before now')
+  })
+
+  it('loads [since, now] when given a start instead of days (npm run backfill -- --since)', async () => {
+    const windows: Array<[number | undefined, number | undefined]> = []
+    const adapter = { name: 'spy', load: async (_spec: unknown, since?: number, until?: number) => (windows.push([since, until]), []) }
+    await backfill({ specs: [SPECS[0]!], adapter, publish: recordingPublish().publish, since: NOW - 10 * DAY_MS, now: NOW })
+    expect(windows).toEqual([[NOW - 10 * DAY_MS, NOW]])
   })
 })
 

@@ -13,8 +13,10 @@ export interface BackfillOptions {
   readonly specs: readonly FeatureSpec[]
   readonly adapter: SourceAdapter
   readonly publish: PublishFunction
-  /** History to load: [now − days, now]. */
-  readonly days: number
+  /** History to load: [now − days, now]; or give `since` instead. */
+  readonly days?: number
+  /** Epoch ms the window starts at (`--since 2024-01-01`), instead of `days`. */
+  readonly since?: number
   /** Epoch ms the window ends at; one value for all features so they share one window. */
   readonly now: number
   /** Points per publish call; at most what POST /publish takes (10,000). Default 5,000. */
@@ -37,8 +39,10 @@ export function backfillableSpecs(specs: readonly FeatureSpec[]): FeatureSpec[] 
   return specs.filter((spec) => spec.active && spec.frequency !== 'tick')
 }
 
-function checkOptions({ days, now, batchSize }: { days: number; now: number; batchSize: number }): void {
-  if (!(days > 0) || !Number.isFinite(days)) throw new RangeError(`backfill: days must be a positive number, got ${days}`)
+function checkOptions({ days, since, now, batchSize }: { days?: number; since?: number; now: number; batchSize: number }): void {
+  if ((days === undefined) === (since === undefined)) throw new RangeError('backfill: give either days or since')
+  if (days !== undefined && (!(days > 0) || !Number.isFinite(days))) throw new RangeError(`backfill: days must be a positive number, got ${days}`)
+  if (since !== undefined && !(since < now)) throw new RangeError(`backfill: since must be an epoch-ms instant before now, got ${since}`)
   if (!Number.isFinite(now)) throw new RangeError(`backfill: now must be an epoch-ms instant, got ${now}`)
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > PUBLISH_MAX_POINTS) {
     throw new RangeError(`backfill: batchSize must be an integer in 1..${PUBLISH_MAX_POINTS}, got ${batchSize}`)
@@ -82,14 +86,14 @@ function* batchesOf(points: readonly PublishPoint[], batchSize: number): Generat
 }
 
 /**
- * Loads each backfillable feature over [now − days, now] from `adapter` and publishes it in
+ * Loads each backfillable feature over [since or now − days, now] from `adapter` and publishes it in
  * batches. Features run one after another so a large history never sits in memory at once.
  * Publishing is an upsert, so running the same backfill twice writes nothing new.
  */
 export async function backfill(options: BackfillOptions): Promise<BackfillTotals> {
   const { specs, adapter, publish, days, now, batchSize = 5000, log } = options
-  checkOptions({ days, now, batchSize })
-  const since = now - days * DAY_MS
+  checkOptions({ days, since: options.since, now, batchSize })
+  const since = options.since ?? now - (days as number) * DAY_MS
   const totals: BackfillTotals = { features: 0, points: 0, accepted: 0, rejected: 0 }
   for (const spec of backfillableSpecs(specs)) {
     const points = await adapter.load(spec, since, now)

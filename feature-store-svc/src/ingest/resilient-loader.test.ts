@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { BrokenCircuitError } from 'cockatiel'
 import type { FeatureSpec, PublishPoint } from '@lav/shared/contracts'
 import { createResilientLoader, SourceCircuitOpenError, type LoaderEvent } from './resilient-loader'
+import { SourceError } from './adapters/source-errors'
 import type { SourceAdapter } from './source-adapter'
 
 const spec: FeatureSpec = {
@@ -129,5 +130,23 @@ describe('createResilientLoader options', () => {
   it('rejects nonsensical settings', () => {
     expect(() => createResilientLoader(flakyAdapter(0), { attempts: 0 })).toThrow('attempts must be a positive integer')
     expect(() => createResilientLoader(flakyAdapter(0), { breakerThreshold: 1.5 })).toThrow('breakerThreshold')
+  })
+})
+
+describe('createResilientLoader and source errors', () => {
+  it('does not retry a permanent source error (a 400, a payload it cannot read) but retries a transient one', async () => {
+    let calls = 0
+    const failing = (transient: boolean): SourceAdapter => ({
+      name: 'fred',
+      async load() {
+        calls++
+        throw new SourceError('fred: HTTP 400', 'fred', { status: 400, transient })
+      },
+    })
+    await expect(createResilientLoader(failing(false), fast).load(spec)).rejects.toThrow('fred: HTTP 400')
+    expect(calls).toBe(1)
+    calls = 0
+    await expect(createResilientLoader(failing(true), fast).load(spec)).rejects.toThrow('fred: HTTP 400')
+    expect(calls).toBe(3)
   })
 })

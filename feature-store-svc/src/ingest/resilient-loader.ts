@@ -4,11 +4,13 @@ import {
   ExponentialBackoff,
   circuitBreaker,
   handleAll,
+  handleWhen,
   retry,
   wrap,
   type FailureReason,
 } from 'cockatiel'
 import type { FeatureSpec, PublishPoint } from '@lav/shared/contracts'
+import { isPermanentSourceError } from './adapters/source-errors'
 import type { SourceAdapter } from './source-adapter'
 
 export interface ResilientLoaderOptions {
@@ -48,9 +50,11 @@ function errorOf(reason: FailureReason<unknown>): unknown {
  * Wraps `adapter` so each load is retried with exponential backoff, and a source that keeps
  * failing is left alone for a while. The breaker sits outside the retries: it counts failed
  * loads, not attempts, and while open a load fails at once without waiting through backoffs.
- * The wrapper keeps the adapter's name, so logs and metrics name the real source.
+ * The wrapper keeps the adapter's name (and other fields), so logs and metrics name the real
+ * source. Errors a source marks permanent (SourceError, not transient) are not retried, but
+ * still count towards the breaker.
  */
-export function createResilientLoader(adapter: SourceAdapter, options: ResilientLoaderOptions = {}): SourceAdapter {
+export function createResilientLoader<A extends SourceAdapter>(adapter: A, options: ResilientLoaderOptions = {}): A {
   const { attempts = 3, breakerThreshold = 5, halfOpenAfterMs = 30_000, initialDelayMs = 200, maxDelayMs = 10_000 } = options
   if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be a positive integer, got ${attempts}`)
   if (!Number.isInteger(breakerThreshold) || breakerThreshold < 1) {
@@ -58,7 +62,8 @@ export function createResilientLoader(adapter: SourceAdapter, options: Resilient
   }
   const emit = options.onEvent ?? (() => {})
   const name = adapter.name
-  const retryPolicy = retry(handleAll, {
+  // A 400, a 451 or a payload we cannot parse fails the same way on every attempt: no retry.
+  const retryPolicy = retry(handleWhen((error) => !isPermanentSourceError(error)), {
     maxAttempts: attempts - 1, // cockatiel counts retries, not calls
     backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }),
   })
@@ -74,6 +79,7 @@ export function createResilientLoader(adapter: SourceAdapter, options: Resilient
   const policy = wrap(breakerPolicy, retryPolicy)
 
   return {
+    ...adapter,
     name,
     async load(spec: FeatureSpec, since?: number, until?: number): Promise<PublishPoint[]> {
       try {

@@ -12,3 +12,8 @@ export interface SourceAdapter {
    */
   load(spec: FeatureSpec, since?: number, until?: number): Promise<PublishPoint[]>
 }
+
+/** An adapter of a real source (FRED, Treasury, DefiLlama, …) and the catalog features it serves. */
+export interface RealSourceAdapter extends SourceAdapter {
+  readonly features: readonly string[]
+}
