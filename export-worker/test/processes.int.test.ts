@@ -159,7 +159,7 @@ describe('the worker process', () => {
     } finally {
       redis.disconnect()
     }
-  })
+  }, 90_000)
 
   it('with Redis, restarted the same day, measures the bucket again: feature_storage_size_bytes{layer="s3"} is its real total', async () => {
     const prefix = `test-${randomUUID()}`

@@ -173,9 +173,10 @@ async function aggregateRows(
   const params = [q.featureIds, new Date(q.since).toISOString(), new Date(q.until).toISOString()]
   // PostgreSQL refuses a parameter it cannot type, so the zone is only sent when a bucket uses it.
   if (q.interval) params.push(q.tz)
+  if (q.asOf !== null) params.push(new Date(q.asOf).toISOString())
   const text = `
     select feature_id, ${bucket} as bucket, ${AGG_SQL[q.agg]} as value, count(*)::int as n
-    from ${q.asOf === null ? 'features_values' : knownValuesText(q.asOf)}
+    from ${q.asOf === null ? 'features_values' : knownValuesText(`$${params.length}`)}
     where feature_id = any($1::text[]) and ts >= $2 and ts <= $3
     group by feature_id, 2
     order by feature_id, 2`
