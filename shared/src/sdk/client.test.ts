@@ -148,6 +148,11 @@ describe('feature store SDK: requests', () => {
     expect(attempts('POST /publish')[0]?.headers['content-type']).toBe('application/json')
   })
 
+  it('asks for the latest point as of an instant (knowledge time)', async () => {
+    await client().latest(WALCL, { asOf: '2025-10-16T12:00:00Z' })
+    expect(attempts('GET /latest')[0]?.url).toBe(`${PREFIX}/latest?featureId=${encodeURIComponent(WALCL)}&asOf=${encodeURIComponent('2025-10-16T12:00:00Z')}`)
+  })
+
   it('sends the correlation id of the client, of withCorrelationId and of a single call', async () => {
     const sdk = client({ correlationId: 'client-id' })
     await sdk.latest(WALCL)
