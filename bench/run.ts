@@ -1,10 +1,12 @@
 import { cpus } from 'node:os'
+import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { HOUR_MS } from '@lav/shared/time'
 import { benchGateway } from './gateway.bench'
 import { benchLatest } from './latest.bench'
 import { runExportBench } from './export.bench'
 import { runExplorerBench } from './explorer.bench'
+import { runSoakBench } from './soak.bench'
 import { runLiquidityBench } from './liquidity.bench'
 import { benchPublish } from './publish.bench'
 import { benchQuery, HOURLY_QUERY_FEATURE, queryWindow, seedQueryData } from './query.bench'
@@ -71,7 +73,26 @@ async function applyRetention(stack: Stack, since: number): Promise<number> {
   return dropPartitionsBefore(stack.sql, since)
 }
 
+/** `npm run bench -- soak [--minutes N]` runs the soak alone (30 minutes by default). */
+function soakRequest(argv = process.argv.slice(2)): number | null {
+  if (argv[0] !== 'soak') return null
+  const { values } = parseArgs({ args: argv.slice(1), options: { minutes: { type: 'string', default: '30' } } })
+  const minutes = Number(values.minutes)
+  if (!Number.isInteger(minutes) || minutes < 2) throw new Error(`--minutes must be a whole number of at least 2, got ${values.minutes}`)
+  return minutes
+}
+
+async function runSoak(minutes: number): Promise<void> {
+  step(`soak: ${minutes} minutes of mixed load through the gateway`)
+  const rows = await runSoakBench(minutes)
+  printTable(rows)
+  writeJson(fileURLToPath(new URL('./results/soak.json', import.meta.url)), { startedAt: new Date(startedAt).toISOString(), minutes, rows })
+  if (process.env.BENCH_STRICT === '1' && rows.some((r) => r.pass === false)) process.exitCode = 1
+}
+
 async function main(): Promise<void> {
+  const soakMinutes = soakRequest()
+  if (soakMinutes !== null) return runSoak(soakMinutes)
   const selected = selectedBenches()
   step('starting PostgreSQL database, Redis db, feature-store-svc and the bare Fastify server')
   const stack = await startStack(process.env)
