@@ -1,4 +1,5 @@
 import { FeatureNotFoundError, NoDataError } from '@lav/shared'
+import type { ReadConsistency } from '@lav/shared/contracts'
 import type { LatestCache } from '../cache/latest-cache'
 import type { CatalogSnapshot } from '../registry/catalog-snapshot'
 import type { ValuesRepository } from '../storage/values-repository'
@@ -11,16 +12,20 @@ export interface LatestDeps {
   now?: () => number
 }
 
+export type LatestFn = (featureId: string, consistency?: ReadConsistency) => Promise<string>
+
 /**
- * Read-through: Redis first, PostgreSQL on a miss or when Redis fails, then the cache is filled.
+ * Read-through: the near-cache (unless `strong`), then Redis, then PostgreSQL on a miss or when
+ * Redis fails, and the cache is filled. A feature without points (NO_DATA) is not cached: it
+ * costs a Redis miss and a PostgreSQL read, as before the near-cache.
  * Answers the LatestPoint as JSON text, `stale` and `age_ms` computed now.
  */
-export function createLatestService(deps: LatestDeps): (featureId: string) => Promise<string> {
+export function createLatestService(deps: LatestDeps): LatestFn {
   const now = deps.now ?? Date.now
-  return async (featureId) => {
+  return async (featureId, consistency) => {
     const spec = await deps.catalog.find(featureId)
     if (!spec) throw new FeatureNotFoundError(featureId)
-    const cached = await deps.cache.get(featureId)
+    const cached = await deps.cache.get(featureId, consistency)
     if (cached) return latestJson(cached.prefix, cached.ts, spec, now())
     const [row] = await deps.values.latest([featureId])
     if (!row) throw new NoDataError(featureId)

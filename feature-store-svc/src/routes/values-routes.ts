@@ -1,6 +1,7 @@
 import type { ZodApp } from '@lav/shared'
 import {
   FeatureQueryResultSchema,
+  LatestQuerySchema,
   LatestPointSchema,
   PublishBodySchema,
   PublishResultSchema,
@@ -10,11 +11,12 @@ import { Histogram, type Registry } from 'prom-client'
 import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { PublishFn } from '../publish/publish-service'
+import type { LatestFn } from '../query/latest-service'
 import type { QueryFn } from '../query/query-service'
 
 export interface ValuesRoutesDeps {
   /** The LatestPoint as JSON text. */
-  latest: (featureId: string) => Promise<string>
+  latest: LatestFn
   query: QueryFn
   publish: PublishFn
   publishBodyLimit: number
@@ -45,9 +47,9 @@ export async function valuesRoutes(app: ZodApp, deps: ValuesRoutesDeps): Promise
 
   app.get('/latest', {
     onRequest: app.requireScope('oracle.reader'),
-    schema: { querystring: z.strictObject({ featureId: z.string().min(1).max(500) }), response: { 200: LatestPointSchema } },
+    schema: { querystring: LatestQuerySchema, response: { 200: LatestPointSchema } },
     // Already JSON (kept as text in the cache), so it skips the serializer; the schema documents it.
-    handler: async (request, reply) => sendJsonText(reply, await timed('latest', () => deps.latest(request.query.featureId))),
+    handler: async (request, reply) => sendJsonText(reply, await timed('latest', () => deps.latest(request.query.featureId, request.query.consistency))),
   })
 
   app.post('/query', {

@@ -8,6 +8,7 @@ import type {
   PublishPoint,
   PublishResult,
   QueryBodySchema,
+  ReadConsistency,
 } from '../contracts/index'
 import { send, type HttpConfig, type HttpRequest } from './http'
 
@@ -34,6 +35,12 @@ export type FeatureStoreClientOptions = {
 
 export type CallOptions = { correlationId?: string }
 export type PublishOptions = CallOptions & { retryPublish?: boolean }
+/**
+ * `strong` reads past the store's near-cache: never older than a publish acknowledged before the
+ * call. The default (`eventual`) may lag a publish acknowledged by another replica by up to the
+ * store's bound (`FEATURE_STORE_NEAR_CACHE_MAX_AGE_MS`, 250 ms by default).
+ */
+export type LatestOptions = CallOptions & { consistency?: ReadConsistency }
 
 export type CatalogFilter = { entity?: FeatureSpec['entity']; frequency?: Frequency; tags?: string[] }
 export type QueryInput = z.input<typeof QueryBodySchema>
@@ -42,7 +49,7 @@ export type DqParams = { featureId?: string; since?: string; until?: string }
 export type FeatureStoreClient = {
   catalog(filter?: CatalogFilter, options?: CallOptions): Promise<FeatureSpec[]>
   feature(id: string, options?: CallOptions): Promise<FeatureSpec>
-  latest(featureId: string, options?: CallOptions): Promise<LatestPoint>
+  latest(featureId: string, options?: LatestOptions): Promise<LatestPoint>
   query(body: QueryInput, options?: CallOptions): Promise<FeatureQueryResult[]>
   publish(points: PublishPoint[], options?: PublishOptions): Promise<PublishResult>
   dq(params?: DqParams, options?: CallOptions): Promise<DqReport>
@@ -78,7 +85,7 @@ export function createFeatureStoreClient(options: FeatureStoreClientOptions): Fe
     catalog: (filter = {}, callOptions) =>
       get('/catalog', { entity: filter.entity, frequency: filter.frequency, tags: filter.tags?.join(',') }, callOptions),
     feature: (id, callOptions) => get(`/catalog/${encodeURIComponent(id)}`, undefined, callOptions),
-    latest: (featureId, callOptions) => get('/latest', { featureId }, callOptions),
+    latest: (featureId, callOptions) => get('/latest', { featureId, consistency: callOptions?.consistency }, callOptions),
     // POST /query only reads, so it is as safe to repeat as a GET.
     query: (body, callOptions) => call({ method: 'POST', path: '/query', body, retry: true }, callOptions),
     publish: (points, callOptions) => {
