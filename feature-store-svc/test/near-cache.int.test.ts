@@ -105,6 +105,14 @@ describe('GET /latest on two replicas with near-caches', () => {
     expect(await metric(a, /^feature_near_cache_entries (\d+)/m)).toBeLessThanOrEqual(1)
   })
 
+  it('keeps nothing with FEATURE_STORE_NEAR_CACHE_MAX_AGE_MS=0', async () => {
+    const off = await store.rebuild({ clock: () => clock.now, config: { nearCacheMaxAgeMs: 0 } })
+    for (let i = 0; i < 3; i++) expect(await read(off)).toBe(7e9)
+    const text = (await off.inject({ method: 'GET', url: '/metrics' })).body
+    expect(text).not.toMatch(/^feature_near_cache_hits_total/m)
+    expect(text).toMatch(/^feature_cache_lookups_total\{result="hit"\} 3$/m)
+  })
+
   it('rejects an unknown consistency with a 400 naming it', async () => {
     const response = await a.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH, consistency: 'linearizable' }, headers: READ })
     expect(response.statusCode).toBe(400)
