@@ -52,6 +52,21 @@ return 1`
 const READS_IN_FLIGHT = { maxInFlight: 1 }
 
 /**
+ * A promise that settles once the poll phase has read every ready socket (setImmediate): one
+ * timer per turn, shared by all who wait in it.
+ */
+function turnGate(): () => Promise<void> {
+  let turnEnd: Promise<void> | undefined
+  return () =>
+    (turnEnd ??= new Promise((resolve) =>
+      setImmediate(() => {
+        turnEnd = undefined
+        resolve()
+      }),
+    ))
+}
+
+/**
  * After a Redis failure, requests leave Redis alone this long and use PostgreSQL: a stalled Redis
  * then costs one command timeout a second, not one per request. The repair timer keeps probing.
  */
@@ -107,6 +122,7 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
   const subscription = nearMaxAgeMs > 0 ? subscribeToInvalidations({ redis, channel, near, registry, log }) : undefined
   // A named command runs by EVALSHA: the script body crosses the wire once, not on every offer.
   if (!('offerLatest' in redis)) redis.defineCommand('offerLatest', { numberOfKeys: 1, lua: OFFER_SCRIPT })
+  const endOfTurn = turnGate()
   const lookupsBy = { hit: lookups.labels({ result: 'hit' }), miss: lookups.labels({ result: 'miss' }), error: lookups.labels({ result: 'error' }) }
   // One round trip in flight: the reads arriving meanwhile wait for it and go out as one pipeline
   // (about 4 reads per round trip at 10 connections instead of 3); its command timeout bounds the wait.
@@ -153,6 +169,11 @@ export function createLatestCache(options: LatestCacheOptions): LatestCache {
       // Redis may hold an older point for it: PostgreSQL answers until the repair went through.
       if (unsynced.has(featureId)) return undefined
       if (consistency === 'eventual') {
+        // Hits answer together at the end of the turn, as Redis hits do when their batch returns:
+        // answered one by one, each write woke the client on its own, and a hit cost more CPU than
+        // a Redis read (here about 90 µs against 60 µs per request at 10 connections on 2 cores).
+        if (near.has(featureId)) await endOfTurn()
+        // Looked up after the wait: an invalidation read meanwhile is honoured.
         const hit = near.get(featureId)
         if (hit) return hit
       }

@@ -16,6 +16,8 @@ export type InvalidationSource = 'local' | 'channel'
 export interface NearCache {
   /** The entry while it is younger than the bound and no invalidation for it was received. */
   get(featureId: string): NearEntry | undefined
+  /** Whether `get` would answer now, without counting a lookup. */
+  has(featureId: string): boolean
   /** Undefined while the invalidation channel is not subscribed: nothing read now may be kept. */
   ticket(): FillTicket | undefined
   /** Keeps what a read answered, unless an invalidation or a reset came after its ticket. */
@@ -74,10 +76,12 @@ export function createNearCache(options: NearCacheOptions): NearCache {
     },
   })
 
+  const fresh = (entry: { readAt: number } | undefined) => entry !== undefined && clock() - entry.readAt < maxAgeMs
   return {
+    has: (featureId) => fresh(entries.get(featureId)),
     get(featureId) {
       const entry = entries.get(featureId)
-      if (entry && clock() - entry.readAt < maxAgeMs) {
+      if (entry && fresh(entry)) {
         hits.inc()
         return entry
       }
@@ -119,6 +123,7 @@ export function createNearCache(options: NearCacheOptions): NearCache {
 /** For a store without Redis or with the near-cache turned off: never serves, keeps nothing. */
 export const DISABLED_NEAR_CACHE: NearCache = {
   get: () => undefined,
+  has: () => false,
   ticket: () => undefined,
   fill: () => {},
   invalidate: () => {},
