@@ -95,6 +95,8 @@ export type ReadConsistency = z.infer<typeof ReadConsistencySchema>
 
 export const LatestQuerySchema = z.strictObject({
   featureId: z.string().min(1).max(500),
-  consistency: ReadConsistencySchema.optional(),
+  consistency: ReadConsistencySchema.optional().describe(
+    'eventual (default): may be answered by the replica\'s near-cache, at most FEATURE_STORE_NEAR_CACHE_MAX_AGE_MS (250 ms) behind a publish acknowledged by another replica, never behind one acknowledged by this replica. strong: never older than any acknowledged publish.',
+  ),
 })
 export type LatestQuery = z.infer<typeof LatestQuerySchema>
