@@ -20,12 +20,14 @@ import { createValuesRepository } from './storage/values-repository'
 export const API_PREFIX = '/api/features/v1'
 
 export interface AppDeps {
-  config: Pick<FeatureStoreConfig, 'auth' | 'cacheTtlSeconds' | 'publishBodyLimit' | 'timeZone' | 'dqCoverageMin' | 'dqFreshnessMaxRatio'>
+  config: Pick<FeatureStoreConfig, 'auth' | 'cacheTtlSeconds' | 'nearCacheMaxAgeMs' | 'publishBodyLimit' | 'timeZone' | 'dqCoverageMin' | 'dqFreshnessMaxRatio'>
   sql: Database
   redis?: Redis
   registry: Registry
   logger?: FastifyBaseLogger | { level: string } | false
   now?: () => number
+  /** Monotonic ms for the near-cache's age bound; tests move it by hand. */
+  clock?: () => number
   defaultMetrics?: boolean
 }
 
@@ -41,7 +43,15 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
   const catalogRepository = createCatalogRepository(deps.sql)
   const catalog = createCatalogSnapshot(catalogRepository)
   const values = createValuesRepository(deps.sql)
-  const cache = createLatestCache({ redis: deps.redis, registry: deps.registry, log: app.log, ttlSeconds: deps.config.cacheTtlSeconds, reload: (ids) => values.latest(ids) })
+  const cache = createLatestCache({
+    redis: deps.redis,
+    registry: deps.registry,
+    log: app.log,
+    ttlSeconds: deps.config.cacheTtlSeconds,
+    reload: (ids) => values.latest(ids),
+    nearCacheMaxAgeMs: deps.config.nearCacheMaxAgeMs,
+    clock: deps.clock,
+  })
   app.addHook('onClose', async () => cache.close())
   const partitions = createPartitionManager(deps.sql)
 

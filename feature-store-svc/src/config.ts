@@ -13,6 +13,8 @@ const FeatureStoreEnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL').optional(),
   FEATURE_STORE_CACHE_TIMEOUT_MS: envPositiveInt(100),
   FEATURE_STORE_CACHE_TTL_SECONDS: envPositiveInt(300),
+  // How far a default read may lag a publish acknowledged by another replica; 0 turns the near-cache off.
+  FEATURE_STORE_NEAR_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   FEATURE_STORE_PG_PARTITION_DAYS: envPositiveInt(7),
   FEATURE_STORE_TZ: z.string().refine(isKnownTimeZone, 'unknown IANA time zone').default('America/Mexico_City'),
   FEATURE_STORE_CATALOG_PATH: z.string().default(DEFAULT_CATALOG),
@@ -30,6 +32,7 @@ export interface FeatureStoreConfig {
   redisUrl?: string
   cacheTimeoutMs: number
   cacheTtlSeconds: number
+  nearCacheMaxAgeMs: number
   partitionDaysAhead: number
   timeZone: string
   catalogPath: string
@@ -50,6 +53,7 @@ export function loadFeatureStoreConfig(env: Env): Readonly<FeatureStoreConfig> {
     redisUrl: parsed.REDIS_URL,
     cacheTimeoutMs: parsed.FEATURE_STORE_CACHE_TIMEOUT_MS,
     cacheTtlSeconds: parsed.FEATURE_STORE_CACHE_TTL_SECONDS,
+    nearCacheMaxAgeMs: parsed.FEATURE_STORE_NEAR_CACHE_MAX_AGE_MS,
     partitionDaysAhead: parsed.FEATURE_STORE_PG_PARTITION_DAYS,
     timeZone: parsed.FEATURE_STORE_TZ,
     catalogPath: parsed.FEATURE_STORE_CATALOG_PATH,

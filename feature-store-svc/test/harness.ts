@@ -25,6 +25,7 @@ export const CATALOG_PATH = fileURLToPath(new URL('../registry/features.catalog.
 export interface RebuildOptions {
   redis?: Redis | null
   now?: () => number
+  clock?: () => number
   config?: Partial<typeof testConfig>
 }
 
@@ -41,6 +42,7 @@ export interface StoreHarness {
 export const testConfig = {
   auth: TEST_AUTH,
   cacheTtlSeconds: 300,
+  nearCacheMaxAgeMs: 250,
   publishBodyLimit: 32 * 1024 * 1024,
   timeZone: 'America/Mexico_City',
   dqCoverageMin: 0.8,
@@ -56,9 +58,9 @@ export async function startStore(options: { redisUrl?: string | null; now?: () =
   const redis = redisUrl ? createCacheRedis(redisUrl, 200, `test:${randomUUID()}:`) : undefined
   redis?.on('error', () => {})
   const apps: ZodApp[] = []
-  const build = async ({ redis: redisOverride, now, config }: RebuildOptions) => {
+  const build = async ({ redis: redisOverride, now, clock, config }: RebuildOptions) => {
     const registry = new Registry()
-    const app = await buildApp({ config: { ...testConfig, ...config }, sql, redis: redisOverride === null ? undefined : (redisOverride ?? redis), registry, logger: process.env.TEST_LOG ? { level: "error" } : false, now, defaultMetrics: false })
+    const app = await buildApp({ config: { ...testConfig, ...config }, sql, redis: redisOverride === null ? undefined : (redisOverride ?? redis), registry, logger: process.env.TEST_LOG ? { level: "error" } : false, now, clock, defaultMetrics: false })
     apps.push(app)
     return { app, registry }
   }

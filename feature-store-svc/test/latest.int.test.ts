@@ -184,3 +184,29 @@ describe('GET /latest when a persistent Redis restarts with an older value', () 
     }
   })
 })
+
+describe('GET /latest near-cache when Redis is killed', () => {
+  const own = storeWithOwnRedis()
+  const metric = async (pattern: RegExp) => Number((await own.store.app.inject({ method: 'GET', url: '/metrics' })).body.match(pattern)?.[1] ?? 0)
+  const hits = () => metric(/^feature_near_cache_hits_total (\d+)/m)
+
+  it('drops the near-cache with the invalidation channel, reads PostgreSQL as before, and serves from it again once resubscribed', async () => {
+    const read = () => own.store.app.inject({ method: 'GET', url: `${API}/latest`, query: { featureId: DEPTH }, headers: READ })
+    await own.store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date(Date.now() - HOUR).toISOString(), 4e9)] })
+    await expect.poll(async () => ((await read()).json().value, hits()), { timeout: 10_000 }).toBeGreaterThan(0)
+    expect(await metric(/^feature_near_cache_entries (\d+)/m)).toBe(1)
+
+    await own.redisServer.stop()
+    await expect.poll(() => metric(/^feature_near_cache_entries (\d+)/m), { timeout: 10_000 }).toBe(0)
+    const hitsWhileDown = await hits()
+    const published = await own.store.app.inject({ method: 'POST', url: `${API}/publish`, headers: PUB, payload: [point(DEPTH, new Date().toISOString(), 5e9)] })
+    expect(published.json()).toMatchObject({ accepted: 1 })
+    for (let i = 0; i < 3; i++) expect((await read()).json()).toMatchObject({ value: 5e9 })
+    expect(await hits()).toBe(hitsWhileDown)
+    expect(await metric(/^feature_near_cache_entries (\d+)/m)).toBe(0)
+
+    await own.redisServer.start()
+    await expect.poll(async () => ((await read()).json().value, hits()), { timeout: 15_000 }).toBeGreaterThan(hitsWhileDown)
+    expect((await read()).json().value).toBe(5e9)
+  })
+})

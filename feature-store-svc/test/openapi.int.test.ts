@@ -20,6 +20,8 @@ describe('GET /openapi.json', () => {
     )
     const query = document.paths['/api/features/v1/query'].post
     expect(query.requestBody.content['application/json'].schema.properties.featureIds).toMatchObject({ type: 'array', maxItems: 50 })
+    const latestParameters = document.paths['/api/features/v1/latest'].get.parameters
+    expect(latestParameters).toContainEqual(expect.objectContaining({ name: 'consistency', in: 'query', required: false, description: expect.stringContaining('strong'), schema: expect.objectContaining({ enum: ['eventual', 'strong'] }) }))
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
   })
 })

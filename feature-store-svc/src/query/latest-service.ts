@@ -1,4 +1,5 @@
 import { FeatureNotFoundError, NoDataError } from '@lav/shared'
+import type { ReadConsistency } from '@lav/shared/contracts'
 import type { LatestCache } from '../cache/latest-cache'
 import type { CatalogSnapshot } from '../registry/catalog-snapshot'
 import type { ValuesRepository } from '../storage/values-repository'
@@ -11,17 +12,22 @@ export interface LatestDeps {
   now?: () => number
 }
 
-/** The LatestPoint as JSON text; `asOf` (epoch ms) asks what the store knew then. */
-export type LatestFn = (featureId: string, asOf?: number) => Promise<string>
+/** What a latest read asks: as of an instant (epoch ms; knowledge time), or how fresh a current read must be. */
+export type LatestOptions = { asOf?: number; consistency?: ReadConsistency }
+
+/** The LatestPoint as JSON text. */
+export type LatestFn = (featureId: string, options?: LatestOptions) => Promise<string>
 
 /**
- * Read-through: Redis first, PostgreSQL on a miss or when Redis fails, then the cache is filled.
+ * Read-through: the near-cache (unless `strong`), then Redis, then PostgreSQL on a miss or when
+ * Redis fails, and the cache is filled. A feature without points (NO_DATA) is not cached: it
+ * costs a Redis miss and a PostgreSQL read, as before the near-cache.
  * Answers the LatestPoint as JSON text, `stale` and `age_ms` computed now. An as-of read goes to
- * PostgreSQL (the cache holds only current versions), `stale` and `age_ms` as of that instant.
+ * PostgreSQL (both caches hold current versions only), `stale` and `age_ms` as of that instant.
  */
 export function createLatestService(deps: LatestDeps): LatestFn {
   const now = deps.now ?? Date.now
-  return async (featureId, asOf) => {
+  return async (featureId, { asOf, consistency } = {}) => {
     const spec = await deps.catalog.find(featureId)
     if (!spec) throw new FeatureNotFoundError(featureId)
     if (asOf !== undefined) {
@@ -29,7 +35,7 @@ export function createLatestService(deps: LatestDeps): LatestFn {
       if (!known) throw new NoDataError(featureId)
       return latestJson(pointJsonPrefix(known), known.ts, spec, asOf)
     }
-    const cached = await deps.cache.get(featureId)
+    const cached = await deps.cache.get(featureId, consistency)
     if (cached) return latestJson(cached.prefix, cached.ts, spec, now())
     const [row] = await deps.values.latest([featureId])
     if (!row) throw new NoDataError(featureId)

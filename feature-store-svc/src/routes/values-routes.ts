@@ -1,7 +1,7 @@
 import type { ZodApp } from '@lav/shared'
 import {
-  IsoInstantSchema,
   FeatureQueryResultSchema,
+  LatestQuerySchema,
   LatestPointSchema,
   PublishBodySchema,
   PublishResultSchema,
@@ -47,17 +47,11 @@ export async function valuesRoutes(app: ZodApp, deps: ValuesRoutesDeps): Promise
 
   app.get('/latest', {
     onRequest: app.requireScope('oracle.reader'),
-    schema: {
-      querystring: z.strictObject({
-        featureId: z.string().min(1).max(500),
-        asOf: IsoInstantSchema.optional().describe('knowledge time: the latest point as the store knew it then'),
-      }),
-      response: { 200: LatestPointSchema },
-    },
+    schema: { querystring: LatestQuerySchema, response: { 200: LatestPointSchema } },
     // Already JSON (kept as text in the cache), so it skips the serializer; the schema documents it.
     handler: async (request, reply) => {
-      const { featureId, asOf } = request.query
-      return sendJsonText(reply, await timed('latest', () => deps.latest(featureId, asOf === undefined ? undefined : (parseInstant(asOf) as number))))
+      const { featureId, asOf, consistency } = request.query
+      return sendJsonText(reply, await timed('latest', () => deps.latest(featureId, { asOf: asOf === undefined ? undefined : (parseInstant(asOf) as number), consistency })))
     },
   })
 

@@ -83,3 +83,21 @@ export type FeaturePoint = z.infer<typeof FeaturePointSchema>
 
 export const LatestPointSchema = FeaturePointSchema.extend({ age_ms: z.number() })
 export type LatestPoint = z.infer<typeof LatestPointSchema>
+
+/**
+ * `eventual` (the default) may answer from a replica's near-cache: at most the store's
+ * near-cache bound (250 ms by default) behind a publish acknowledged by another replica, never
+ * behind one acknowledged by the replica answering. `strong` is never older than any
+ * acknowledged publish.
+ */
+export const ReadConsistencySchema = z.enum(['eventual', 'strong'])
+export type ReadConsistency = z.infer<typeof ReadConsistencySchema>
+
+export const LatestQuerySchema = z.strictObject({
+  featureId: z.string().min(1).max(500),
+  asOf: IsoInstantSchema.optional().describe('knowledge time: the latest point as the store knew it then (read from PostgreSQL; consistency does not apply)'),
+  consistency: ReadConsistencySchema.optional().describe(
+    'eventual (default): may be answered by the replica\'s near-cache, at most FEATURE_STORE_NEAR_CACHE_MAX_AGE_MS (250 ms) behind a publish acknowledged by another replica, never behind one acknowledged by this replica. strong: never older than any acknowledged publish.',
+  ),
+})
+export type LatestQuery = z.infer<typeof LatestQuerySchema>

@@ -142,6 +142,8 @@ describe('feature store SDK: requests', () => {
     expect(await sdk.dq({ featureId: WALCL, since: '2025-10-01T00:00:00Z' })).toEqual({ ok: true, features: [] })
 
     expect(attempts('GET /latest')[0]?.url).toBe(`${PREFIX}/latest?featureId=${encodeURIComponent(WALCL)}`)
+    await sdk.latest(WALCL, { consistency: 'strong' })
+    expect(attempts('GET /latest')[1]?.url).toBe(`${PREFIX}/latest?featureId=${encodeURIComponent(WALCL)}&consistency=strong`)
     expect(attempts('GET /dq')[0]?.url).toBe(
       `${PREFIX}/dq?featureId=${encodeURIComponent(WALCL)}&since=${encodeURIComponent('2025-10-01T00:00:00Z')}`,
     )

@@ -8,6 +8,7 @@ import type {
   PublishPoint,
   PublishResult,
   QueryBodySchema,
+  ReadConsistency,
 } from '../contracts/index'
 import { send, type HttpConfig, type HttpRequest } from './http'
 
@@ -33,9 +34,14 @@ export type FeatureStoreClientOptions = {
 }
 
 export type CallOptions = { correlationId?: string }
-/** `asOf`: an ISO instant; the latest point as the store knew it then (knowledge time). */
-export type LatestOptions = CallOptions & { asOf?: string }
 export type PublishOptions = CallOptions & { retryPublish?: boolean }
+/**
+ * `strong` reads past the store's near-cache: never older than a publish acknowledged before the
+ * call. The default (`eventual`) may lag a publish acknowledged by another replica by up to the
+ * store's bound (`FEATURE_STORE_NEAR_CACHE_MAX_AGE_MS`, 250 ms by default). `asOf` (an ISO
+ * instant): the latest point as the store knew it then (knowledge time; read from PostgreSQL).
+ */
+export type LatestOptions = CallOptions & { consistency?: ReadConsistency; asOf?: string }
 
 export type CatalogFilter = { entity?: FeatureSpec['entity']; frequency?: Frequency; tags?: string[] }
 export type QueryInput = z.input<typeof QueryBodySchema>
@@ -80,7 +86,7 @@ export function createFeatureStoreClient(options: FeatureStoreClientOptions): Fe
     catalog: (filter = {}, callOptions) =>
       get('/catalog', { entity: filter.entity, frequency: filter.frequency, tags: filter.tags?.join(',') }, callOptions),
     feature: (id, callOptions) => get(`/catalog/${encodeURIComponent(id)}`, undefined, callOptions),
-    latest: (featureId, callOptions) => get('/latest', { featureId, asOf: callOptions?.asOf }, callOptions),
+    latest: (featureId, callOptions) => get('/latest', { featureId, asOf: callOptions?.asOf, consistency: callOptions?.consistency }, callOptions),
     // POST /query only reads, so it is as safe to repeat as a GET.
     query: (body, callOptions) => call({ method: 'POST', path: '/query', body, retry: true }, callOptions),
     publish: (points, callOptions) => {

@@ -6,6 +6,7 @@ export {
   type DqParams,
   type FeatureStoreClient,
   type FeatureStoreClientOptions,
+  type LatestOptions,
   type PublishOptions,
   type QueryInput,
 } from './client'
