@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { createTokenSigner } from '@lav/shared'
 import type { FeatureSpecInput } from '@lav/shared/contracts'
 import { HOUR_MS } from '@lav/shared/time'
 import type { Browser } from 'playwright-core'
 import { launchChromium } from '../test/support/browser'
-import { createBenchDatabase, DEFAULT_DATABASE_URL } from './support/database'
+import { startChildStack } from './support/child-stack'
 import { percentile } from './support/load-stats'
-import { startChild } from './support/liquidity-stack'
 import { row, runWhenMain, type Row } from './support/report'
 
 const EXTRA_FEATURES = 2_000
@@ -65,25 +62,14 @@ export async function runExplorerBench(env: NodeJS.ProcessEnv = process.env): Pr
 
 /** feature-store-svc on a bench database of its own and the gateway in front of it (no Redis). */
 async function startExplorerBenchStack(env: NodeJS.ProcessEnv): Promise<ExplorerBenchStack> {
-  const undo: Array<() => Promise<unknown>> = []
-  const stop = async () => {
-    for (const step of undo.reverse()) await step().catch((error) => console.error(`bench clean-up: ${(error as Error).message}`))
-  }
+  const stack = await startChildStack(env)
   try {
-    const database = await createBenchDatabase(env.DATABASE_URL ?? DEFAULT_DATABASE_URL)
-    undo.push(database.drop)
-    const secret = randomBytes(32).toString('hex')
-    const base = { PATH: env.PATH, HOME: env.HOME, JWT_SECRET: secret, LOG_LEVEL: 'warn' }
-    const store = await startChild('feature-store-svc', 'feature-store-svc/src/server.ts', (port) => ({ ...base, DATABASE_URL: database.url, FEATURE_STORE_HOST: '127.0.0.1', FEATURE_STORE_PORT: String(port) }))
-    undo.push(store.stop)
     // /healthz: the gateway's readiness also asks liquidity-svc, which the explorer never calls.
-    const gatewayEnv = (port: number) => ({ ...base, FEATURE_STORE_URL: store.url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), FEATURE_API_RATE_LIMIT_RPM: String(1_000_000_000) })
-    const gateway = await startChild('gateway', 'gateway/src/server.ts', gatewayEnv, '/healthz')
-    undo.push(gateway.stop)
-    const token = createTokenSigner({ algorithm: 'HS256', secret, issuer: 'lav-oracle', audience: 'lav-api' })({ sub: 'bench', scope: 'oracle.reader oracle.publisher oracle.admin', ttl: '2h' })
-    return { storeUrl: store.url, gatewayUrl: gateway.url, token, stop }
+    const gatewayEnv = (port: number) => ({ ...stack.base, FEATURE_STORE_URL: stack.store.url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), FEATURE_API_RATE_LIMIT_RPM: String(1_000_000_000) })
+    const gateway = await stack.start('gateway', 'gateway/src/server.ts', gatewayEnv, '/healthz')
+    return { storeUrl: stack.store.url, gatewayUrl: gateway.url, token: stack.token('oracle.reader oracle.publisher oracle.admin'), stop: stack.stop }
   } catch (error) {
-    await stop()
+    await stack.stop()
     throw error
   }
 }

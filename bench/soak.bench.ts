@@ -1,12 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { createTokenSigner } from '@lav/shared'
 import { createFeatureStoreClient } from '@lav/shared/sdk'
 import { DAY_MS, MINUTE_MS } from '@lav/shared/time'
 import { backfill, createMockAdapter } from '@lav/feature-store-svc/ingest'
 import { Pool } from 'undici'
-import { createBenchDatabase, DEFAULT_DATABASE_URL } from './support/database'
-import { startChild, type Child } from './support/liquidity-stack'
+import { startChildStack, type Child } from './support/child-stack'
 import { percentile } from './support/load-stats'
 import { DEFAULT_REDIS_URL, openBenchRedis } from './support/redis-db'
 import { row, type Row } from './support/report'
@@ -57,29 +54,20 @@ export async function runSoakBench(minutes: number, env: NodeJS.ProcessEnv = pro
 
 /** feature-store-svc (with Redis), liquidity-svc and the gateway, each its own process. */
 async function startSoakStack(env: NodeJS.ProcessEnv): Promise<SoakStack> {
-  const undo: Array<() => Promise<unknown>> = []
-  const stop = async () => {
-    for (const step of undo.reverse()) await step().catch((error) => console.error(`soak clean-up: ${(error as Error).message}`))
-  }
+  const redis = await openBenchRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL, Number(env.SOAK_REDIS_DB ?? 6))
+  await redis.flush()
+  const stack = await startChildStack(env, { REDIS_URL: redis.url }).catch(async (error) => {
+    await redis.close()
+    throw error
+  })
+  stack.defer(() => redis.flush().then(redis.close))
   try {
-    const database = await createBenchDatabase(env.DATABASE_URL ?? DEFAULT_DATABASE_URL)
-    undo.push(database.drop)
-    const redis = await openBenchRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL, Number(env.SOAK_REDIS_DB ?? 6))
-    await redis.flush()
-    undo.push(() => redis.flush().then(redis.close))
-    const secret = randomBytes(32).toString('hex')
-    const base = { PATH: env.PATH, HOME: env.HOME, JWT_SECRET: secret, LOG_LEVEL: 'warn', REDIS_URL: redis.url }
-    const store = await startChild('feature-store-svc', 'feature-store-svc/src/server.ts', (port) => ({ ...base, DATABASE_URL: database.url, FEATURE_STORE_HOST: '127.0.0.1', FEATURE_STORE_PORT: String(port) }))
-    undo.push(store.stop)
-    const liquidity = await startChild('liquidity-svc', 'liquidity-svc/src/server.ts', (port) => ({ ...base, FEATURE_STORE_URL: store.url, LIQUIDITY_HOST: '127.0.0.1', LIQUIDITY_PORT: String(port) }))
-    undo.push(liquidity.stop)
-    const gatewayEnv = (port: number) => ({ ...base, FEATURE_STORE_URL: store.url, LIQUIDITY_URL: liquidity.url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), FEATURE_API_RATE_LIMIT_RPM: String(1_000_000_000) })
-    const gateway = await startChild('gateway', 'gateway/src/server.ts', gatewayEnv)
-    undo.push(gateway.stop)
-    const token = createTokenSigner({ algorithm: 'HS256', secret, issuer: 'lav-oracle', audience: 'lav-api' })({ sub: 'soak', scope: 'oracle.reader oracle.publisher', ttl: '24h' })
-    return { gatewayUrl: gateway.url, storeUrl: store.url, token, services: [store, liquidity, gateway], stop }
+    const liquidity = await stack.start('liquidity-svc', 'liquidity-svc/src/server.ts', (port) => ({ ...stack.base, FEATURE_STORE_URL: stack.store.url, LIQUIDITY_HOST: '127.0.0.1', LIQUIDITY_PORT: String(port) }))
+    const gatewayEnv = (port: number) => ({ ...stack.base, FEATURE_STORE_URL: stack.store.url, LIQUIDITY_URL: liquidity.url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), FEATURE_API_RATE_LIMIT_RPM: String(1_000_000_000) })
+    const gateway = await stack.start('gateway', 'gateway/src/server.ts', gatewayEnv)
+    return { gatewayUrl: gateway.url, storeUrl: stack.store.url, token: stack.token('oracle.reader oracle.publisher'), services: [stack.store, liquidity, gateway], stop: stack.stop }
   } catch (error) {
-    await stop()
+    await stack.stop()
     throw error
   }
 }

@@ -1,7 +1,8 @@
 // @ts-check
 /// <reference lib="dom" />
-// The reader's token and every API call of the dashboard's pages: one place decides where the
-// token lives (this tab's sessionStorage) and what a failed call tells the reader.
+// The reader's token, every API call and the refresh cycle of the dashboard's pages: one place
+// decides where the token lives (this tab's sessionStorage) and what a failed call tells the reader.
+import { byId } from './dom.js'
 import { failureText, tokenFromHash } from './view-model.js'
 
 const TOKEN_KEY = 'lav.dashboard.token'
@@ -32,12 +33,41 @@ export function takeTokenFromAddress() {
 }
 
 /** @param {string} token */
-export function useToken(token) {
+function useToken(token) {
   if (token.trim()) sessionStorage.setItem(TOKEN_KEY, token.trim())
 }
 
-export function forgetToken() {
+function forgetToken() {
   sessionStorage.removeItem(TOKEN_KEY)
+}
+
+/**
+ * What every page of the dashboard does around its own `refresh`: the token form (Use, Forget),
+ * the Refresh button, a refresh now and every `everyMs` while the tab is visible. A hidden tab
+ * stops asking (and stops spending the reader's rate limit); it catches up when shown.
+ * @param {() => Promise<void>} refresh
+ * @param {number} everyMs
+ */
+export function runPage(refresh, everyMs) {
+  byId('token-form').addEventListener('submit', (event) => {
+    event.preventDefault()
+    const input = /** @type {HTMLInputElement} */ (byId('token'))
+    useToken(input.value)
+    input.value = ''
+    void refresh()
+  })
+  byId('refresh').addEventListener('click', () => void refresh())
+  byId('forget').addEventListener('click', () => {
+    forgetToken()
+    void refresh()
+  })
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) void refresh()
+  })
+  void refresh()
+  setInterval(() => {
+    if (!document.hidden) void refresh()
+  }, everyMs)
 }
 
 /**

@@ -2,7 +2,7 @@
 /// <reference lib="dom" />
 // The page's glue: fetch through the gateway with the reader's token, render the view model.
 import { byId, element, setStatus } from './dom.js'
-import { api, forgetToken, takeTokenFromAddress, useToken } from './api-session.js'
+import { api, runPage, takeTokenFromAddress } from './api-session.js'
 import { freshnessRows, hintRows, historyPath, regimeView, scoreSparkline } from './view-model.js'
 
 const REFRESH_MS = 30_000
@@ -118,24 +118,4 @@ async function refresh() {
   else setStatus(String(failures[0]?.reason?.message ?? failures[0]?.reason), 'error')
 }
 
-byId('token-form').addEventListener('submit', (event) => {
-  event.preventDefault()
-  const input = /** @type {HTMLInputElement} */ (byId('token'))
-  useToken(input.value)
-  input.value = ''
-  void refresh()
-})
-byId('refresh').addEventListener('click', () => void refresh())
-byId('forget').addEventListener('click', () => {
-  forgetToken()
-  void refresh()
-})
-
-// A hidden tab stops asking (and stops spending the reader's rate limit); it catches up when shown.
-document.addEventListener('visibilitychange', () => {
-  if (!document.hidden) void refresh()
-})
-void refresh()
-setInterval(() => {
-  if (!document.hidden) void refresh()
-}, REFRESH_MS)
+runPage(refresh, REFRESH_MS)

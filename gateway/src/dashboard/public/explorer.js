@@ -3,7 +3,7 @@
 // The explorer page: the view lives in the address (explorer-state.js); every change of a control
 // commits a new address, and every address (load, back/forward, a pasted link) is rendered the
 // same way.
-import { api, forgetToken, takeTokenFromAddress, useToken } from './api-session.js'
+import { api, runPage, takeTokenFromAddress } from './api-session.js'
 import { createCatalogGrid } from './catalog-grid.js'
 import { byId, setStatus } from './dom.js'
 import { filterFeatures, gridRows } from './explorer-catalog.js'
@@ -118,23 +118,4 @@ window.addEventListener('popstate', () => {
   readAddress()
   render()
 })
-byId('token-form').addEventListener('submit', (event) => {
-  event.preventDefault()
-  const input = /** @type {HTMLInputElement} */ (byId('token'))
-  useToken(input.value)
-  input.value = ''
-  void refresh()
-})
-byId('refresh').addEventListener('click', () => void refresh())
-byId('forget').addEventListener('click', () => {
-  forgetToken()
-  void refresh()
-})
-// A hidden tab stops asking (and stops spending the reader's rate limit); it catches up when shown.
-document.addEventListener('visibilitychange', () => {
-  if (!document.hidden) void refresh()
-})
-void refresh()
-setInterval(() => {
-  if (!document.hidden) void refresh()
-}, REFRESH_MS)
+runPage(refresh, REFRESH_MS)
