@@ -2,7 +2,7 @@ import type { FeatureSpec, FeatureSpecInput } from '@lav/shared/contracts'
 import { createSigner } from 'fast-jwt'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bearer, TEST_AUTH } from '@lav/feature-store-svc/testing'
+import { bearer, signToken, TEST_AUTH } from '@lav/feature-store-svc/testing'
 import { launchChromium } from '../../test/support/browser'
 import { allGridIds, apiGet, createFeatures, gridIds, openExplorer, searchOf, startExplorerStack, type ExplorerStack } from './explorer-stack'
 
@@ -124,6 +124,14 @@ describe('when the API refuses or is gone', () => {
     await page.locator('#status.error').waitFor()
     expect(await page.locator('#status').innerText()).toContain('The token is missing, expired or not valid here')
     await expectLastDataDimmed(page, rowsBefore)
+    await page.close()
+  })
+
+  it('a token without oracle.reader gets a message naming the scope, and nothing is shown', async () => {
+    const { page } = await openExplorer(browser, big.gatewayUrl, '', signToken({ sub: 'no-reader', scope: 'metrics.viewer' }))
+    await page.locator('#status.error').waitFor()
+    expect(await page.locator('#status').innerText()).toBe('This token lacks the oracle.reader scope.')
+    expect(await page.locator('#grid-body [role=row]').count()).toBe(0)
     await page.close()
   })
 
