@@ -76,11 +76,13 @@ function renderGrid() {
  * The catalog, then every active feature's DQ: the grid shows as soon as the catalog is in (the
  * DQ report takes longer over a large catalog) and its health badges fill in when the report
  * arrives. On failure the last grid stays, dimmed.
+ * @param {Promise<unknown>} first the selected feature's load: the report over every feature is
+ *   the heaviest call, and a link to a feature should show its chart before the badges
  * @returns {Promise<void>}
  */
-async function loadCatalog() {
+async function loadCatalog(first) {
   const catalog = byId('catalog')
-  const dqCall = api('/api/features/v1/dq')
+  const dqCall = first.catch(() => {}).then(() => api('/api/features/v1/dq'))
   // Awaited below; without this a catalog failure would leave it unhandled.
   dqCall.catch(() => {})
   try {
@@ -105,7 +107,8 @@ function markLoaded(part) {
 }
 
 async function refresh() {
-  const results = await Promise.allSettled([loadCatalog(), panel.show(state, { reload: true })])
+  const feature = panel.show(state, { reload: true })
+  const results = await Promise.allSettled([loadCatalog(feature), feature])
   const failure = results.find((result) => result.status === 'rejected')
   if (!failure) setStatus(`Updated ${new Date().toLocaleTimeString()}`, 'ok')
   else showFailure(failure.reason)
