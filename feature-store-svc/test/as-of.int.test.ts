@@ -90,6 +90,21 @@ describe('a revised WALCL week', () => {
     expect(rows[0]?.known_until.getTime()).toBe(current?.ingested_at.getTime())
   })
 
+  it('an instant PostgreSQL cannot hold, or an asOf in the future, is a 400, never a 500', async () => {
+    for (const asOf of ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '1799-12-31T23:59:59Z']) {
+      const response = await store.app.inject({ method: 'POST', url: `${API}/query`, headers: READ, payload: { ...window, since: undefined, asOf } })
+      expect(response.statusCode).toBe(400)
+      expect(response.json().message).toContain('asOf')
+      expect((await latest(WALCL, asOf)).statusCode).toBe(400)
+    }
+    const since = await store.app.inject({ method: 'POST', url: `${API}/query`, headers: READ, payload: { ...window, since: '0000-01-01T00:00:00Z' } })
+    expect(since.statusCode).toBe(400)
+    const future = await store.app.inject({ method: 'POST', url: `${API}/query`, headers: READ, payload: { ...window, asOf: '9999-01-01T00:00:00Z' } })
+    expect(future.statusCode).toBe(400)
+    expect(future.json().message).toBe('asOf is in the future: the store can answer only what it knew up to now')
+    expect((await latest(WALCL, '9999-01-01T00:00:00Z')).json()).toMatchObject({ statusCode: 400, message: expect.stringContaining('future') })
+  })
+
   it('a bad asOf is a 400 naming it', async () => {
     const response = await store.app.inject({ method: 'POST', url: `${API}/query`, headers: READ, payload: { ...window, asOf: 'yesterday' } })
     expect(response.statusCode).toBe(400)
@@ -120,6 +135,46 @@ describe('known_at from the source', () => {
     expect(result.accepted).toBe(0)
     expect(result.errors.map((error) => error.reason)).toEqual(['invalid_known_at', 'invalid_known_at'])
     expect(result.errors[1]?.message).toContain('cannot be known in the future')
+  })
+})
+
+describe('vintages that arrive out of order', () => {
+  const ts = '2020-03-03T00:00:00.000Z'
+  const vintage = (value: number, knownAt: string) => ({ ...point(BTC, ts, value), known_at: knownAt })
+  const asOf = async (instant: string) => (await latest(BTC, instant)).json().value as number | undefined
+
+  it('a late, older vintage goes into the history where it belongs; the current version stays', async () => {
+    await publish([vintage(30_000, '2020-03-04T00:00:00Z')])
+    await publish([vintage(31_000, '2020-03-10T00:00:00Z')])
+    // Arrives last, but the source dates it between the two.
+    expect((await publish([vintage(30_500, '2020-03-07T00:00:00Z')])).accepted).toBe(1)
+    // And one older than every version the store holds.
+    await publish([vintage(29_000, '2020-03-01T00:00:00Z')])
+    expect(await asOf('2020-03-02T00:00:00Z')).toBe(29_000)
+    expect(await asOf('2020-03-05T00:00:00Z')).toBe(30_000)
+    expect(await asOf('2020-03-08T00:00:00Z')).toBe(30_500)
+    expect(await asOf('2020-03-11T00:00:00Z')).toBe(31_000)
+    expect((await latest(BTC)).json().value).toBe(31_000)
+  })
+
+  it('the same vintage with another value corrects it in place', async () => {
+    await publish([vintage(31_200, '2020-03-10T00:00:00Z')])
+    expect(await asOf('2020-03-11T00:00:00Z')).toBe(31_200)
+    expect(await asOf('2020-03-08T00:00:00Z')).toBe(30_500)
+    const [row] = await store.sql<{ n: number }[]>`select count(*)::int as n from features_revisions where feature_id = ${BTC} and ts = ${ts}`
+    expect(row?.n).toBe(3)
+  })
+
+  it('a re-fetch of the same value with new evidence is not a revision', async () => {
+    const day = '2020-01-01T00:00:00Z'
+    const again = (fetched: string) => ({ ...point(WALCL, day, 4.2e12), evidence: [{ source: 'fred:WALCL', fetched_at: fetched }] })
+    const ingestedAt = async () => (await store.sql<{ at: Date }[]>`select ingested_at as at from features_values where feature_id = ${WALCL} and ts = ${day}`)[0]?.at.getTime()
+    await publish([again('2020-01-02T00:00:00Z')])
+    const first = await ingestedAt()
+    await publish([again('2020-01-03T00:00:00Z')])
+    expect(await ingestedAt()).toBe(first)
+    const [row] = await store.sql<{ n: number }[]>`select count(*)::int as n from features_revisions where feature_id = ${WALCL} and ts = ${day}`
+    expect(row?.n).toBe(0)
   })
 })
 

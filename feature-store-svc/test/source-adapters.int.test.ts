@@ -39,13 +39,13 @@ afterAll(async () => {
 })
 
 describe('FRED', () => {
-  it('follows offset pages, skips ".", converts millions to USD and keeps realtime_start and evidence', async () => {
+  it('follows offset pages, skips ".", converts millions to USD and keeps evidence', async () => {
     const points = await sources().adapters.fred.load(spec('macro/us/walcl_total_usd'), Date.parse('2024-12-01'), Date.parse('2025-01-16'))
+    // No realtime_start or known_at: without a real-time period it is only the request's day.
     expect(points.map(({ ts, value, meta, known_at }) => [ts, value, meta, known_at])).toEqual([
-      ['2024-12-25T00:00:00.000Z', 6_886_378_000_000, { realtime_start: '2024-12-26' }, '2024-12-27T00:00:00.000Z'],
-      ['2025-01-01T00:00:00.000Z', 6_853_155_000_000, { realtime_start: '2025-01-03' }, '2025-01-04T00:00:00.000Z'],
-      // Released on the day it was fetched: known from the fetch.
-      ['2025-01-08T00:00:00.000Z', 6_869_232_000_000, { realtime_start: '2025-01-10' }, new Date(NOW).toISOString()],
+      ['2024-12-25T00:00:00.000Z', 6_886_378_000_000, undefined, undefined],
+      ['2025-01-01T00:00:00.000Z', 6_853_155_000_000, undefined, undefined],
+      ['2025-01-08T00:00:00.000Z', 6_869_232_000_000, undefined, undefined],
     ])
     expect(server.to('/series/observations').map((request) => request.url.searchParams.get('offset'))).toEqual(['0', '2'])
     const [evidence] = points[2]!.evidence!

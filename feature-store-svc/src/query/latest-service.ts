@@ -4,6 +4,7 @@ import type { LatestCache } from '../cache/latest-cache'
 import type { CatalogSnapshot } from '../registry/catalog-snapshot'
 import type { ValuesRepository } from '../storage/values-repository'
 import { latestJson, pointJsonPrefix } from './point-view'
+import { requirePast } from './query-service'
 
 export interface LatestDeps {
   catalog: Pick<CatalogSnapshot, 'find'>
@@ -31,7 +32,7 @@ export function createLatestService(deps: LatestDeps): LatestFn {
     const spec = await deps.catalog.find(featureId)
     if (!spec) throw new FeatureNotFoundError(featureId)
     if (asOf !== undefined) {
-      const [known] = await deps.values.latest([featureId], asOf)
+      const [known] = await deps.values.latest([featureId], requirePast(asOf, now()))
       if (!known) throw new NoDataError(featureId)
       return latestJson(pointJsonPrefix(known), known.ts, spec, asOf)
     }

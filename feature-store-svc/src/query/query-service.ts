@@ -1,4 +1,5 @@
-import { FeaturesNotFoundError } from '@lav/shared'
+import { BadRequestError, FeaturesNotFoundError } from '@lav/shared'
+import { FUTURE_TOLERANCE_MS } from '../publish/point-validation'
 import { FREQUENCY_MS, QUERY_DEFAULT_LIMIT, type AggregatePoint, type Coverage, type FeatureSpec, type QueryBody } from '@lav/shared/contracts'
 import { DAY_MS, parseInstant } from '@lav/shared/time'
 import type { CatalogSnapshot } from '../registry/catalog-snapshot'
@@ -29,7 +30,7 @@ export function createQueryService(deps: QueryDeps): QueryFn {
     const specs = await deps.catalog.findMany(ids)
     const unknown = ids.filter((id) => !specs.has(id))
     if (unknown.length > 0) throw new FeaturesNotFoundError(unknown.join(', '))
-    const asOf = body.asOf ? (parseInstant(body.asOf) as number) : null
+    const asOf = body.asOf ? requirePast(parseInstant(body.asOf) as number, now()) : null
     const at = asOf ?? now()
     // As of an instant, the window ends there by default: nothing later was known then.
     const until = body.until ? (parseInstant(body.until) as number) : at
@@ -43,6 +44,12 @@ export function createQueryService(deps: QueryDeps): QueryFn {
 }
 
 const slotOf = (spec: FeatureSpec) => FREQUENCY_MS[spec.frequency]
+
+/** An as-of instant later than now would answer differently tomorrow: the store knows only the past. */
+export function requirePast(asOf: number, now: number): number {
+  if (asOf > now + FUTURE_TOLERANCE_MS) throw new BadRequestError('asOf is in the future: the store can answer only what it knew up to now')
+  return asOf
+}
 
 async function rawParts(deps: QueryDeps, limit: number, w: Window): Promise<Part[]> {
   const requests = w.ids.map((id) => ({ featureId: id, ttlMs: (w.specs.get(id) as FeatureSpec).ttl_ms, slotMs: slotOf(w.specs.get(id) as FeatureSpec) }))

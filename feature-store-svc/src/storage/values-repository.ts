@@ -90,9 +90,10 @@ export function createValuesRepository(sql: Database): ValuesRepository {
         on conflict (feature_id, ts) do update set
           value = excluded.value, confidence = excluded.confidence, meta = excluded.meta,
           evidence = excluded.evidence, known_at = excluded.known_at, ingested_at = excluded.ingested_at
-        -- an identical re-publish is a no-op: ingested_at only moves for a real revision
-        where (features_values.value, features_values.confidence, features_values.meta, features_values.evidence)
-          is distinct from (excluded.value, excluded.confidence, excluded.meta, excluded.evidence)`
+        -- a re-publish of the same value, confidence and meta is a no-op (evidence alone, such as a
+        -- re-fetch's fetched_at, is not a revision): ingested_at only moves for a real revision
+        where (features_values.value, features_values.confidence, features_values.meta)
+          is distinct from (excluded.value, excluded.confidence, excluded.meta)`
       return result.count
     },
     async latest(featureIds, asOf = null) {

@@ -46,6 +46,10 @@ describe('parseExplorerSearch', () => {
     expect(parseExplorerSearch('?window=7d&since=2025-02-01T00:00:00Z').ignored).toEqual(['since: only used with window=custom'])
   })
 
+  it('refuses instants the API refuses (year 0000 parses in JavaScript, not in PostgreSQL)', () => {
+    expect(parseExplorerSearch('?window=custom&since=0000-01-01T00:00:00Z&until=0000-02-01T00:00:00Z').state.window).toBe('30d')
+  })
+
   it('drops an interval without an aggregate, as POST /query would refuse it', () => {
     expect(parseExplorerSearch('?interval=1h')).toEqual({ state: defaultState(), ignored: ['interval: needs agg'] })
   })

@@ -23,9 +23,22 @@ export const FeatureIdSchema = z
   .max(200)
   .regex(FEATURE_ID_PATTERN, 'feature id: lower-case segments of [a-z0-9_.-] joined by "/"')
 
+/**
+ * The instants a request may name. JavaScript parses year 0000 and PostgreSQL has no year 0, so
+ * without a floor a read of that year was a 500 (and 500s open the gateway's breaker for every
+ * caller); 1800 is older than any series a desk backfills, the floor publish already applies.
+ */
+export const EARLIEST_INSTANT = '1800-01-01T00:00:00Z'
+export const LATEST_INSTANT = '9999-12-31T23:59:59Z'
+const [EARLIEST_MS, LATEST_MS] = [Date.parse(EARLIEST_INSTANT), Date.parse(LATEST_INSTANT)]
+
 export const IsoInstantSchema = z
   .string()
   .refine((text) => parseInstant(text) !== null, 'expected an ISO 8601 instant with an offset, e.g. 2025-10-20T00:00:00Z')
+  .refine((text) => {
+    const ms = parseInstant(text)
+    return ms === null || (ms >= EARLIEST_MS && ms <= LATEST_MS)
+  }, `expected an instant from ${EARLIEST_INSTANT} to ${LATEST_INSTANT}`)
 
 export const FeatureSourceSchema = z.strictObject({
   id: StorableString.min(1).max(200),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fixtureJson } from '../../../test/source-fixtures'
-import { knownAt, parseFredPage } from './fred-adapter'
+import { parseFredPage } from './fred-adapter'
 
 describe('parseFredPage', () => {
   it('reads string values, "." and "" as missing, realtime_start and the paging counters', () => {
@@ -17,10 +17,3 @@ describe('parseFredPage', () => {
   })
 })
 
-describe('knownAt', () => {
-  it('dates a vintage after its release day in every US time zone, never after it was fetched', () => {
-    expect(knownAt('2025-01-09', '2025-03-01T12:00:00.000Z')).toBe('2025-01-10T00:00:00.000Z')
-    // Fetched on the vintage's own day: known when fetched.
-    expect(knownAt('2025-03-01', '2025-03-01T22:00:00.000Z')).toBe('2025-03-01T22:00:00.000Z')
-  })
-})

@@ -55,19 +55,10 @@ export interface FredAdapterOptions extends HttpAdapterOptions {
 }
 
 /**
- * When a FRED vintage became known, for the store's knowledge time: FRED dates vintages by day
- * (realtime_start), and releases come out during that day (H.4.1 at 4:30 pm ET). The next
- * midnight UTC (7–8 pm ET) is after any of them, so an as-of read never sees a value early; a
- * vintage of today is known when it was fetched.
- */
-export function knownAt(realtimeStart: string, fetchedAt: string): string {
-  const nextMidnight = Date.parse(`${realtimeStart}T00:00:00Z`) + 86_400_000
-  return new Date(Math.min(nextMidnight, Date.parse(fetchedAt))).toISOString()
-}
-
-/**
- * FRED series observations, following offset/limit/count pages. Each point keeps FRED's
- * `realtime_start` (the day the value became known) in meta for knowledge-time queries.
+ * FRED series observations, following offset/limit/count pages. The request names no real-time
+ * period, so FRED answers today's values and every `realtime_start` is the request's own day,
+ * not a vintage: the points carry neither it nor a known_at (it would make each day's re-poll a
+ * revision). Vintages (ALFRED's realtime_start/realtime_end) are a later adapter's job.
  */
 export function createFredAdapter(options: FredAdapterOptions): RealSourceAdapter {
   const { http, apiKey, pageSize = 100_000 } = options
@@ -108,7 +99,6 @@ export function createFredAdapter(options: FredAdapterOptions): RealSourceAdapte
               ts,
               value: scaled(observation.value, entry.scale),
               evidence: [evidenceOf(source, fetched)],
-              ...(observation.realtimeStart ? { meta: { realtime_start: observation.realtimeStart }, knownAt: knownAt(observation.realtimeStart, fetched.fetchedAt) } : {}),
             }),
           )
         }

@@ -42,7 +42,8 @@ const oneOf = (allowed, value) => /** @type {readonly string[]} */ (allowed).inc
 export function instantOrNull(text) {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null
   const ms = Date.parse(text)
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null
+  // The API's range (year 0000 parses here, PostgreSQL has no year 0).
+  return Number.isFinite(ms) && ms >= Date.parse('1800-01-01T00:00:00Z') && ms <= Date.parse('9999-12-31T23:59:59Z') ? new Date(ms).toISOString() : null
 }
 
 /**
