@@ -29,7 +29,9 @@ export function createCatalogGrid(grid, body, onOpen) {
     const shown = []
     for (let index = first; index < last; index++) shown.push(rowElement(/** @type {GridRow} */ (rows[index]), index, index === active, rows[index]?.id === selectedId))
     body.replaceChildren(...shown)
-    if (rows.length) grid.setAttribute('aria-activedescendant', `row-${active}`)
+    // Only a row in the DOM can be the active descendant: scrolled away, the grid names none
+    // until a key brings the active row back into view.
+    if (rows.length && active >= first && active < last) grid.setAttribute('aria-activedescendant', `row-${active}`)
     else grid.removeAttribute('aria-activedescendant')
   }
 

@@ -15,6 +15,8 @@ const input = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (byI
 /**
  * @param {() => ExplorerState} current
  * @param {(next: ExplorerState) => void} commit
+ * @returns {() => void} drops a search still waiting for the typing pause: after back/forward it
+ *   would otherwise rewrite the address just restored
  */
 export function bindFilterControls(current, commit) {
   select('f-entity').addEventListener('change', () => commit({ ...current(), entity: /** @type {ExplorerState['entity']} */ (select('f-entity').value || null) }))
@@ -38,6 +40,7 @@ export function bindFilterControls(current, commit) {
   }
   byId('f-clear').addEventListener('click', clear)
   byId('empty-clear').addEventListener('click', clear)
+  return () => clearTimeout(typing)
 }
 
 /** Puts the state into the controls (after a load, back/forward or a commit). @param {ExplorerState} state */

@@ -115,9 +115,10 @@ async function refresh() {
 }
 
 readAddress()
-bindFilterControls(() => state, commit)
+const dropPendingSearch = bindFilterControls(() => state, commit)
 showFilterControls(state)
 window.addEventListener('popstate', () => {
+  dropPendingSearch()
   readAddress()
   render()
 })

@@ -13,8 +13,8 @@ const windowRadios = () => /** @type {NodeListOf<HTMLInputElement>} */ (byId('se
 
 /** A datetime-local value, read as UTC like every instant of the page. @param {string} value */
 const utcInstant = (value) => (value ? instantOrNull(`${value.length === 16 ? `${value}:00` : value}Z`) : null)
-/** @param {string} iso */
-const localValue = (iso) => iso.slice(0, 16)
+/** To the second, so Apply without an edit keeps the window it shows. @param {string} iso */
+const localValue = (iso) => iso.slice(0, 19)
 
 /**
  * @param {() => ExplorerState} current
