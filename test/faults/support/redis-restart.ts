@@ -58,8 +58,8 @@ export async function runRedisRestart(stack: FaultStack, options: RedisRestartOp
   const publishes = (ops: Operation<Request>[]) => ops.filter((op) => op.request.kind === 'publish').length
   const enough = (ops: Operation<Request>[]) => ops.length >= options.opsPerPhase && publishes(ops) >= 3
   await until(() => enough(load.history), options.maxMs, 'operations before the kill')
-  await stack.redis.stop()
   phase.killedAt = performance.now()
+  await stack.redis.stop()
   await until(() => enough(since(phase.killedAt)), options.maxMs, 'operations during the outage')
   await stack.redis.start()
   phase.restartedAt = performance.now()
