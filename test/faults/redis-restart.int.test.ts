@@ -19,8 +19,8 @@ describe('Redis killed and restarted (with its append-only file) under publish a
     expect(result.stale).toEqual([])
     expect(result.acknowledged).toBeGreaterThanOrEqual(9)
     expect(result.bypassed).toBeGreaterThan(0)
-    expect(result.limitedAfter).toBeGreaterThan(0)
-    expect(result.lastLimited).toBe(true)
+    // The run ends once 60 answers after the restart carried the limit's headers again.
+    expect(result.limitedAfter).toBeGreaterThanOrEqual(60)
     expect([stack.store.pid(), stack.gateway.pid()]).toEqual(pids)
   }, 240_000)
 })
