@@ -6,6 +6,7 @@ import { benchGateway } from './gateway.bench'
 import { benchLatest } from './latest.bench'
 import { runExportBench } from './export.bench'
 import { runExplorerBench } from './explorer.bench'
+import { runFaultsBench } from './faults.bench'
 import { runSoakBench } from './soak.bench'
 import { runLiquidityBench } from './liquidity.bench'
 import { benchPublish } from './publish.bench'
@@ -22,15 +23,17 @@ function step(message: string): void {
   console.log(`[bench +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`)
 }
 
-const BENCHES = ['publish', 'latest', 'gateway', 'query', 'liquidity', 'explorer', 'export'] as const
+const BENCHES = ['publish', 'latest', 'gateway', 'query', 'liquidity', 'explorer', 'export', 'faults'] as const
 type BenchName = (typeof BENCHES)[number]
+/** Run only when named in BENCH_ONLY: the fault scenarios take minutes and measure no latency. */
+const OPT_IN: readonly BenchName[] = ['faults']
 
 /** BENCH_ONLY=latest,gateway runs those alone (with the data they read), for working on one of them. */
 function selectedBenches(only = process.env.BENCH_ONLY): Set<BenchName> {
   const names = (only ?? '').split(',').map((name) => name.trim()).filter(Boolean)
   const unknown = names.filter((name) => !(BENCHES as readonly string[]).includes(name))
   if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown benches (${unknown.join(', ')}); known: ${BENCHES.join(', ')}`)
-  return new Set(names.length > 0 ? (names as BenchName[]) : BENCHES)
+  return new Set(names.length > 0 ? (names as BenchName[]) : BENCHES.filter((name) => !OPT_IN.includes(name)))
 }
 
 const NOT_RUN = { rows: [] as Row[], details: undefined }
@@ -94,6 +97,13 @@ async function main(): Promise<void> {
   const soakMinutes = soakRequest()
   if (soakMinutes !== null) return runSoak(soakMinutes)
   const selected = selectedBenches()
+  if (selected.has('faults')) {
+    // Its own PostgreSQL, Redis and services, its own table and bench/results/faults.json.
+    step('faults: PostgreSQL crash, Redis restart, feature-store-svc killed, each under load')
+    await runFaultsBench()
+    selected.delete('faults')
+    if (selected.size === 0) return
+  }
   step('starting PostgreSQL database, Redis db, feature-store-svc and the bare Fastify server')
   const stack = await startStack(process.env)
   // `on`, not `once`: Ctrl-C reaches us both from the terminal and relayed by tsx, and a second
