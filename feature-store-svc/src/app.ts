@@ -20,7 +20,7 @@ import { createValuesRepository } from './storage/values-repository'
 export const API_PREFIX = '/api/features/v1'
 
 export interface AppDeps {
-  config: Pick<FeatureStoreConfig, 'auth' | 'cacheTtlSeconds' | 'nearCacheMaxAgeMs' | 'publishBodyLimit' | 'timeZone' | 'dqCoverageMin' | 'dqFreshnessMaxRatio'>
+  config: Pick<FeatureStoreConfig, 'auth' | 'cacheTtlSeconds' | 'nearCacheMaxAgeMs' | 'publishBodyLimit' | 'publishTimeoutMs' | 'timeZone' | 'dqCoverageMin' | 'dqFreshnessMaxRatio'>
   sql: Database
   redis?: Redis
   registry: Registry
@@ -62,7 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<ZodApp> {
       await valuesRoutes(api, {
         latest: createLatestService({ catalog, values, cache, now: deps.now }),
         query: createQueryService({ catalog, values, sql: deps.sql, defaultTimeZone: deps.config.timeZone, now: deps.now }),
-        publish: createPublishService({ catalog, values, partitions, cache, registry: deps.registry, log: app.log, now: deps.now }),
+        publish: createPublishService({ catalog, values, partitions, cache, registry: deps.registry, log: app.log, now: deps.now, writeTimeoutMs: deps.config.publishTimeoutMs }),
         publishBodyLimit: deps.config.publishBodyLimit,
         registry: deps.registry,
       })

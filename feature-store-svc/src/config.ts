@@ -12,6 +12,7 @@ const FeatureStoreEnvSchema = z.object({
   DATABASE_POOL_MAX: envPositiveInt(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL').optional(),
   FEATURE_STORE_CACHE_TIMEOUT_MS: envPositiveInt(100),
+  FEATURE_STORE_PUBLISH_TIMEOUT_MS: envPositiveInt(8_000),
   FEATURE_STORE_CACHE_TTL_SECONDS: envPositiveInt(300),
   // How far a default read may lag a publish acknowledged by another replica; 0 turns the near-cache off.
   FEATURE_STORE_NEAR_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
@@ -33,6 +34,8 @@ export interface FeatureStoreConfig {
   cacheTimeoutMs: number
   cacheTtlSeconds: number
   nearCacheMaxAgeMs: number
+  /** A publish PostgreSQL does not finish in this long answers 503 (below the gateway's 10 s). */
+  publishTimeoutMs: number
   partitionDaysAhead: number
   timeZone: string
   catalogPath: string
@@ -54,6 +57,7 @@ export function loadFeatureStoreConfig(env: Env): Readonly<FeatureStoreConfig> {
     cacheTimeoutMs: parsed.FEATURE_STORE_CACHE_TIMEOUT_MS,
     cacheTtlSeconds: parsed.FEATURE_STORE_CACHE_TTL_SECONDS,
     nearCacheMaxAgeMs: parsed.FEATURE_STORE_NEAR_CACHE_MAX_AGE_MS,
+    publishTimeoutMs: parsed.FEATURE_STORE_PUBLISH_TIMEOUT_MS,
     partitionDaysAhead: parsed.FEATURE_STORE_PG_PARTITION_DAYS,
     timeZone: parsed.FEATURE_STORE_TZ,
     catalogPath: parsed.FEATURE_STORE_CATALOG_PATH,

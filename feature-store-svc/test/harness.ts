@@ -43,6 +43,7 @@ export const testConfig = {
   auth: TEST_AUTH,
   cacheTtlSeconds: 300,
   nearCacheMaxAgeMs: 250,
+  publishTimeoutMs: 8_000,
   publishBodyLimit: 32 * 1024 * 1024,
   timeZone: 'America/Mexico_City',
   dqCoverageMin: 0.8,

@@ -214,3 +214,25 @@ describe('publish and query metrics', () => {
     }
   })
 })
+
+describe('a publish PostgreSQL does not finish in time', () => {
+  it('answers 503 before the gateway would time out; a retry once PostgreSQL answers writes the batch', async () => {
+    const app = await store.rebuild({ config: { publishTimeoutMs: 300 } })
+    const batch = [point(DEPTH, '2025-06-01T10:00:00Z', 1.23e9)]
+    const blocker = await store.sql.reserve()
+    try {
+      await blocker`begin`
+      await blocker`lock table features_values in access exclusive mode`
+      const stalled = await app.inject({ method: 'POST', url: '/api/features/v1/publish', headers: bearer('oracle.publisher'), payload: batch })
+      expect(stalled.statusCode).toBe(503)
+      expect(stalled.json()).toMatchObject({ code: 'STORAGE_UNAVAILABLE', message: expect.stringContaining('retry it') })
+    } finally {
+      await blocker`rollback`
+      blocker.release()
+    }
+    const retried = await app.inject({ method: 'POST', url: '/api/features/v1/publish', headers: bearer('oracle.publisher'), payload: batch })
+    expect(retried.json()).toMatchObject({ accepted: 1, rejected: 0 })
+    const [row] = await store.sql<{ value: number }[]>`select value from features_values where feature_id = ${DEPTH} and ts = '2025-06-01T10:00:00Z'`
+    expect(row?.value).toBe(1.23e9)
+  })
+})

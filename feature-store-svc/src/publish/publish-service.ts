@@ -1,6 +1,6 @@
 import { PUBLISH_MAX_DAYS, type PublishPoint, type PublishResult } from '@lav/shared/contracts'
 import { BadRequestError, StorageUnavailableError } from '@lav/shared'
-import { DAY_MS } from '@lav/shared/time'
+import { DAY_MS, TimeoutError, withTimeout } from '@lav/shared/time'
 import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
 import type { LatestCache } from '../cache/latest-cache'
@@ -17,11 +17,24 @@ export interface PublishDeps {
   registry: Registry
   log?: Pick<FastifyBaseLogger, 'warn'>
   now?: () => number
+  /** Default PUBLISH_WRITE_TIMEOUT_MS (FEATURE_STORE_PUBLISH_TIMEOUT_MS). */
+  writeTimeoutMs?: number
 }
 
 export type PublishFn = (points: PublishPoint[]) => Promise<PublishResult>
 
 const RETRYABLE = new Set(['40P01', '40001'])
+
+/**
+ * How long a publish waits for PostgreSQL before it answers 503. Below the gateway's upstream
+ * timeout (10 s): with PostgreSQL crashed or recovering, connection attempts queue behind each
+ * other, and a caller must get the documented 503 (retry the batch: the upsert is idempotent),
+ * not the gateway's 504. The write may still commit after that answer; a retry then changes
+ * nothing.
+ */
+export const PUBLISH_WRITE_TIMEOUT_MS = 8_000
+/** The re-read after commit only feeds the cache: past this, the features are repaired later. */
+const WRITE_THROUGH_TIMEOUT_MS = 1_000
 
 export function createPublishService(deps: PublishDeps): PublishFn {
   const now = deps.now ?? Date.now
@@ -52,7 +65,10 @@ export function createPublishService(deps: PublishDeps): PublishFn {
    */
   const writeThrough = async (featureIds: string[]) => {
     try {
-      await deps.cache.offer(await deps.values.latest(featureIds))
+      await withTimeout(
+        deps.values.latest(featureIds).then((rows) => deps.cache.offer(rows)),
+        WRITE_THROUGH_TIMEOUT_MS,
+      )
     } catch (error) {
       deps.cache.markUnsynced(featureIds)
       deps.log?.warn({ err: error, features: featureIds.length }, 'published points committed, latest rows not re-read: cache repair scheduled')
@@ -74,7 +90,10 @@ export function createPublishService(deps: PublishDeps): PublishFn {
     if (accepted.length > 0) {
       try {
         checkDaySpan(accepted)
-        await write(accepted)
+        await withTimeout(write(accepted), deps.writeTimeoutMs ?? PUBLISH_WRITE_TIMEOUT_MS).catch((error: unknown) => {
+          if (error instanceof TimeoutError) throw new StorageUnavailableError('storage did not answer in time: the batch may or may not be written, retry it (publishing is idempotent)')
+          throw error
+        })
       } catch (error) {
         // The whole batch failed: its accepted points count as failed ingest too.
         const reason = error instanceof StorageUnavailableError ? 'storage_unavailable' : error instanceof BadRequestError ? 'batch_refused' : 'error'

@@ -43,10 +43,15 @@ export function parseDuration(text: string): number | null {
  * `promise`, or a rejection "no answer in {ms} ms" when it takes longer. The timer never keeps the
  * process alive and is cleared once the promise settles; the promise itself is not cancelled.
  */
+/** What withTimeout rejects with: the promise is still pending (and may yet settle). */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError'
+}
+
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()
+    timer = setTimeout(() => reject(new TimeoutError(`no answer in ${ms} ms`)), ms).unref()
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
