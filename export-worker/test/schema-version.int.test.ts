@@ -70,6 +70,6 @@ describe('the worker checks the values schema instead of migrating it', () => {
     await migrate(sql)
     const runtime = await open()
     await runtime.close()
-    expect((await appliedNames()).at(-1)).toBe('006_revisions.sql')
+    expect((await appliedNames()).at(-1)).toBe(readdirSync(MIGRATIONS_DIR).filter((file) => file.endsWith('.sql')).sort().at(-1))
   })
 })

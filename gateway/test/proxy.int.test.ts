@@ -15,7 +15,9 @@ beforeAll(async () => {
   storeUrl = await store.app.listen({ host: '127.0.0.1', port: 0 })
   liquidity = await startFakeUpstream()
   // The gateway shares the store's test key, so one token passes both, as in a deployment.
-  gateway = await startGateway({ auth: TEST_AUTH, upstreams: { features: storeUrl, liquidity: liquidity.url } })
+  // The multi-megabyte publish creates ~400 day partitions: on a loaded machine that outlasts the
+  // harness's 5 s upstream timeout, which this test is not about.
+  gateway = await startGateway({ auth: TEST_AUTH, upstreams: { features: storeUrl, liquidity: liquidity.url }, upstreamTimeoutMs: 30_000 })
 })
 afterAll(async () => {
   await gateway.app.close()
