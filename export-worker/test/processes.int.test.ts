@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { freePort } from '../../test/support/redis-server'
 import { S3RVER_CREDENTIALS } from '../../test/support/s3-server'
 import { createProducerRedis } from '../src/queue/redis-connections'
-import { alignDown, WINDOW_MS } from '../src/export/windows'
+import { alignDown, manifestKey, WINDOW_MS, windowAt } from '../src/export/windows'
 import { byKey, DEPTH, point, startExportHarness, WALCL, type ExportHarness } from './harness'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -70,6 +70,33 @@ describe('npm run export -- --once', () => {
     expect(await again.exited).toBe(0)
     expect(again.output()).toMatch(/exported 0 windows, 0 files, 0 rows/)
   })
+
+  it('a run killed (SIGKILL) in the middle of a window: the next run exports that window once, completely', async () => {
+    // A window large enough that the export is still running when the kill comes.
+    const at = alignDown(Date.now()) - 2 * WINDOW_MS + 120_000
+    const firstDay = Math.floor(at / 86_400_000) - 30
+    await h.store.sql`select ensure_features_values_partition((to_timestamp(${firstDay} * 86400) + d * interval '1 day')::date) from generate_series(0, 29) as d`
+    await h.store.sql`
+      insert into features_values (feature_id, ts, value, confidence, ingested_at)
+      select ${DEPTH}, to_timestamp(${firstDay} * 86400) + i * interval '6 seconds', 1e9 + i, 1, ${new Date(at)}
+      from generate_series(0, 299999) as i`
+    const killed = run(CLI, ['--once'], workerEnv())
+    // Some of the window's files are in S3 already: the kill lands mid-window.
+    await until(async () => ((await h.parquetKeys()).some((key) => key.startsWith(`${DEPTH}/`)) ? true : undefined), 'the first files of the window', 60_000)
+    killed.kill('SIGKILL')
+    await killed.exited
+    const watermarkAfterKill = await h.watermark()
+
+    const rerun = run(CLI, ['--once'], workerEnv())
+    expect(await rerun.exited, rerun.output()).toBe(0)
+    expect(await h.watermark()).toBeGreaterThan(watermarkAfterKill ?? 0)
+    // Every row exactly once: the rerun wrote the same keys again, nothing doubled or missing.
+    expect((await h.readExported()).sort(byKey)).toEqual((await h.pgRows()).sort(byKey))
+    // The window is complete in S3: its manifest, written last, lists all of its rows (with the
+    // two points every test here starts with).
+    const manifest = JSON.parse(Buffer.from(await h.readObject(manifestKey(windowAt(alignDown(at))))).toString())
+    expect(manifest.rows).toBe(300_002)
+  }, 120_000)
 
   it('exits non-zero with the usage without --once, and names a bad variable', async () => {
     const usage = run(CLI, [], workerEnv())
