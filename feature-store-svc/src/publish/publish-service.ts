@@ -83,17 +83,23 @@ export function createPublishService(deps: PublishDeps): PublishFn {
     }
   }
 
+  const timeoutMs = deps.writeTimeoutMs ?? PUBLISH_WRITE_TIMEOUT_MS
+  // One deadline for everything that may wait on PostgreSQL: the catalog lookup as well as the write.
+  const inTime = <T>(work: Promise<T>, started: number) =>
+    withTimeout(work, Math.max(1, timeoutMs - (Date.now() - started))).catch((error: unknown) => {
+      if (error instanceof TimeoutError) throw new StorageUnavailableError('storage did not answer in time: the batch may or may not be written, retry it (publishing is idempotent)')
+      throw error
+    })
+
   return async (points) => {
-    const specs = await deps.catalog.findMany([...new Set(points.map((point) => point.featureId))])
+    const started = Date.now()
+    const specs = await inTime(deps.catalog.findMany([...new Set(points.map((point) => point.featureId))]), started)
     const { accepted, rejections } = validateBatch(points, specs, now())
     countFailures(rejections, specs)
     if (accepted.length > 0) {
       try {
         checkDaySpan(accepted)
-        await withTimeout(write(accepted), deps.writeTimeoutMs ?? PUBLISH_WRITE_TIMEOUT_MS).catch((error: unknown) => {
-          if (error instanceof TimeoutError) throw new StorageUnavailableError('storage did not answer in time: the batch may or may not be written, retry it (publishing is idempotent)')
-          throw error
-        })
+        await inTime(write(accepted), started)
       } catch (error) {
         // The whole batch failed: its accepted points count as failed ingest too.
         const reason = error instanceof StorageUnavailableError ? 'storage_unavailable' : error instanceof BadRequestError ? 'batch_refused' : 'error'
