@@ -50,6 +50,19 @@ describe('proxy to the real feature store', () => {
     expect(response.statusCode).toBe(404)
     expect(response.json()).toMatchObject({ code: 'FEATURE_NOT_FOUND' })
   })
+
+  it('a body over the service’s limit → 413 from the gateway, not 502 (found by the schema fuzzer: the store closed the socket mid-upload, EPIPE)', async () => {
+    const token = await storeToken('oracle.admin')
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+    const body = `{"featureIds":[${'"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",'.repeat(220_000)}"x"]}`
+    for (const url of ['/api/features/v1/query', '/api/features/v1/catalog']) {
+      const response = await gateway.app.inject({ method: 'POST', url, headers, payload: body })
+      expect(response.statusCode).toBe(413)
+      expect(response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: 'the request body is over the limit of 1048576 bytes' })
+    }
+    const after = await gateway.app.inject({ method: 'POST', url: '/api/features/v1/query', headers, payload: { featureIds: ['x/none'] } })
+    expect(after.statusCode).toBe(404)
+  })
 })
 
 describe('headers', () => {

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream'
-import { errorBody, ForbiddenError, hasScope, UpstreamUnavailableError, type ZodApp } from '@lav/shared'
+import { errorBody, ForbiddenError, hasScope, PayloadTooLargeError, UpstreamUnavailableError, type ZodApp } from '@lav/shared'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Pool } from 'undici'
 import type { CircuitBreaker, Ticket } from '../resilience/circuit-breaker'
-import { requiredScope } from '../routing/route-table'
+import { bodyLimit, requiredScope } from '../routing/route-table'
 
 export interface UpstreamProxyOptions {
   name: string
@@ -65,6 +65,8 @@ export async function upstreamProxy(app: ZodApp, options: UpstreamProxyOptions):
     const principal = await app.authenticate(request)
     const scope = requiredScope(request.method, request.url)
     if (!hasScope(principal.scopes, scope)) throw new ForbiddenError(`this call needs the scope ${scope}`)
+    const limit = bodyLimit(request.method, request.url)
+    if (Number(request.headers['content-length'] ?? 0) > limit) throw new PayloadTooLargeError(limit)
     const ticket = options.breaker.tryAcquire()
     if (!ticket.allowed) {
       reply.header('retry-after', ticket.retryAfterSeconds)
