@@ -23,9 +23,19 @@ export const FeatureIdSchema = z
   .max(200)
   .regex(FEATURE_ID_PATTERN, 'feature id: lower-case segments of [a-z0-9_.-] joined by "/"')
 
+// JavaScript dates reach ±275,760 years; PostgreSQL refuses the year 0000 and anything past
+// 9999 in the ISO text postgres.js sends, so an instant outside these years was a 500 (found by
+// the schema fuzzer: GET /latest?asOf=0000-01-01T00:00:00Z).
+const EARLIEST_STORABLE_MS = Date.parse('0001-01-01T00:00:00Z')
+const LATEST_STORABLE_MS = Date.parse('9999-12-31T23:59:59.999Z')
+
 export const IsoInstantSchema = z
   .string()
   .refine((text) => parseInstant(text) !== null, 'expected an ISO 8601 instant with an offset, e.g. 2025-10-20T00:00:00Z')
+  .refine((text) => {
+    const ms = parseInstant(text)
+    return ms === null || (ms >= EARLIEST_STORABLE_MS && ms <= LATEST_STORABLE_MS)
+  }, 'expected an instant between the years 0001 and 9999')
 
 export const FeatureSourceSchema = z.strictObject({
   id: StorableString.min(1).max(200),
