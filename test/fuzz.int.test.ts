@@ -75,4 +75,17 @@ describe('schema fuzzing through the gateway', () => {
       expect.soft({ route: report.route, server5xx: report.server5xx, noMessage: report.noMessage, partialWrites: report.partialWrites, failures: report.failures }).toEqual({ route: report.route, server5xx: 0, noMessage: 0, partialWrites: 0, failures: [] })
     }
   }, 600_000)
+
+  it('leaves the stack able to serve: /readyz is 200, a new feature is created, published and read back', async () => {
+    expect((await gateway.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200)
+    const id = 'test/fuzz/after_the_storm'
+    const spec = { id, entity: 'market', description: 'after the fuzz run', unit: 'USD', frequency: '1m', ttl_ms: 120_000, tags: ['fuzz'], source: { id: 'test', class: 'derived', schema: 'v1' } }
+    const admin = { ...bearer('oracle.admin'), 'content-type': 'application/json' }
+    expect((await gateway.inject({ method: 'POST', url: '/api/features/v1/catalog', headers: admin, payload: spec })).statusCode).toBe(201)
+    const ts = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString()
+    const published = await gateway.inject({ method: 'POST', url: '/api/features/v1/publish', headers: admin, payload: [{ featureId: id, ts, value: 65_000 }] })
+    expect(published.json()).toEqual({ accepted: 1, rejected: 0, errors: [] })
+    const latest = await gateway.inject({ method: 'GET', url: `/api/features/v1/latest?featureId=${encodeURIComponent(id)}`, headers: bearer('oracle.reader') })
+    expect(latest.json()).toMatchObject({ featureId: id, ts, value: 65_000 })
+  })
 })
