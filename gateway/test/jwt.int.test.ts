@@ -49,7 +49,7 @@ describe('JWT at the gateway (RS256, key rotation by kid)', () => {
     expect(upstream.calls).toHaveLength(2)
   })
 
-  const [head, body, signature] = rsToken(current.privateKey).split('.')
+  const [head, , signature] = rsToken(current.privateKey).split('.')
   // The forms every route refuses (no header, alg none, another algorithm, expired, …) are in
   // auth-matrix.int.test.ts; these are the ones key rotation by kid adds.
   const negative: Record<string, () => string | undefined> = {

@@ -102,7 +102,7 @@ export function arbitraryFor(schema: JsonSchema, dictionary: Dictionary, resolve
   if (schema.allOf) return inner(Object.assign({}, ...schema.allOf) as JsonSchema, 'allOf')
   const type = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []
   if (type.length > 1) return fc.oneof(...type.map((t) => inner({ ...schema, type: t }, t)))
-  const base = (() => {
+  const base = ((): fc.Arbitrary<unknown> => {
     switch (type[0]) {
       case 'string':
         return stringArbitrary(schema, dictionary, where)
@@ -153,7 +153,7 @@ function leafPaths(value: unknown, path: Path = [], out: Path[] = []): Path[] {
 function replaceAt(value: unknown, path: Path, replacement: (old: unknown) => unknown): unknown {
   if (path.length === 0) return replacement(value)
   const [head, ...rest] = path as [string | number, ...Path]
-  const copy: Record<string | number, unknown> = Array.isArray(value) ? [...value] : { ...(value as object) }
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<string | number, unknown>
   copy[head] = replaceAt(copy[head], rest, replacement)
   return copy
 }
