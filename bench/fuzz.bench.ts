@@ -10,6 +10,7 @@ import { createBenchDatabase, DEFAULT_DATABASE_URL } from './support/database'
 import { startChild } from './support/liquidity-stack'
 import { DEFAULT_REDIS_URL, openBenchRedis } from './support/redis-db'
 import { row, runWhenMain, writeJson, type Row } from './support/report'
+import { buildUndoable } from './support/undo'
 
 const RESULTS_PATH = fileURLToPath(new URL('./results/fuzz.json', import.meta.url))
 
@@ -21,33 +22,27 @@ interface FuzzStack {
 }
 
 /** feature-store-svc and liquidity-svc behind the gateway, each its own process, on a bench database and Redis db. */
-async function startFuzzStack(env: NodeJS.ProcessEnv): Promise<FuzzStack> {
-  const undo: Array<() => Promise<unknown>> = []
-  const stop = async () => {
-    for (const step of undo.reverse()) await step().catch((error) => console.error(`bench clean-up: ${(error as Error).message}`))
-  }
-  try {
+function startFuzzStack(env: NodeJS.ProcessEnv): Promise<FuzzStack> {
+  return buildUndoable(async (undo) => {
     const database = await createBenchDatabase(env.DATABASE_URL ?? DEFAULT_DATABASE_URL)
-    undo.push(database.drop)
+    undo(database.drop)
     const redis = await openBenchRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL, Number(env.BENCH_REDIS_DB ?? 5))
-    undo.push(() => redis.flush().then(redis.close))
+    undo(() => redis.flush().then(redis.close))
     await redis.flush()
     const secret = randomBytes(32).toString('hex')
     const base = { PATH: env.PATH, HOME: env.HOME, JWT_SECRET: secret, LOG_LEVEL: 'fatal', REDIS_URL: redis.url }
     const store = await startChild('feature-store-svc', 'feature-store-svc/src/server.ts', (port) => ({ ...base, DATABASE_URL: database.url, FEATURE_STORE_HOST: '127.0.0.1', FEATURE_STORE_PORT: String(port) }))
-    undo.push(store.stop)
+    undo(store.stop)
     const liquidity = await startChild('liquidity-svc', 'liquidity-svc/src/server.ts', (port) => ({ ...base, FEATURE_STORE_URL: store.url, LIQUIDITY_HOST: '127.0.0.1', LIQUIDITY_PORT: String(port) }))
-    undo.push(liquidity.stop)
-    const gateway = await startChild('gateway', 'gateway/src/server.ts', (port) => ({ ...base, FEATURE_STORE_URL: store.url, LIQUIDITY_URL: liquidity.url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), FEATURE_API_RATE_LIMIT_RPM: String(1_000_000_000) }))
-    undo.push(gateway.stop)
+    undo(liquidity.stop)
+    const gatewayEnv = (port: number) => ({ ...base, FEATURE_STORE_URL: store.url, LIQUIDITY_URL: liquidity.url, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), FEATURE_API_RATE_LIMIT_RPM: String(1_000_000_000) })
+    const gateway = await startChild('gateway', 'gateway/src/server.ts', gatewayEnv)
+    undo(gateway.stop)
     const sql = postgres(database.url, { max: 2, onnotice: () => {} })
-    undo.push(() => sql.end({ timeout: 5 }))
+    undo(() => sql.end({ timeout: 5 }))
     const token = createTokenSigner({ algorithm: 'HS256', secret, issuer: 'lav-oracle', audience: 'lav-api' })({ sub: 'fuzz-bench', scope: 'oracle.reader oracle.publisher oracle.admin', ttl: '6h' })
-    return { gatewayUrl: gateway.url, token, sql, stop }
-  } catch (error) {
-    await stop()
-    throw error
-  }
+    return { gatewayUrl: gateway.url, token, sql }
+  })
 }
 
 /** A point an hour ago and a day ago for every feature, inside its range, so reads find data. */

@@ -11,7 +11,8 @@ export async function storeFingerprint(sql: postgres.Sql): Promise<string> {
       (select count(*) from features_values),
       (select coalesce(sum(hashtext(concat_ws('|', feature_id, ts, value, confidence, meta, evidence, ingested_at))::bigint), 0) from features_values),
       (select count(*) from features_revisions),
-      (select md5(coalesce(string_agg(concat_ws('|', id, version, active, spec), ',' order by id), '')) from features_catalog)
+      (select count(*) from features_catalog),
+      (select coalesce(sum(hashtext(concat_ws('|', id, version, active, spec))::bigint), 0) from features_catalog)
     ) as fingerprint`
   return row?.fingerprint ?? ''
 }
