@@ -11,6 +11,7 @@ import { fuzzRoute, type RouteReport } from './fuzz/fuzz-runner'
 import { formatReports } from './fuzz/fuzz-report'
 import { routeFuzzers, type OpenApiDocument } from './fuzz/route-cases'
 import { defaultDictionary } from './fuzz/schema-arbitrary'
+import { checkPublishWrote, databaseNow, storeFingerprint } from './fuzz/store-writes'
 
 // Schema fuzzing through the real gateway in front of the real services (own database, real
 // Redis): every operation of the merged OpenAPI document, cases derived from its JSON schemas and
@@ -75,6 +76,18 @@ describe('schema fuzzing through the gateway', () => {
       expect.soft({ route: report.route, server5xx: report.server5xx, noMessage: report.noMessage, partialWrites: report.partialWrites, failures: report.failures }).toEqual({ route: report.route, server5xx: 0, noMessage: 0, partialWrites: 0, failures: [] })
     }
   }, 600_000)
+
+  it('the write checks see what they are for: a changed catalog row, a claimed point that is not there, a row nobody accepted', async () => {
+    const before = await storeFingerprint(store.sql)
+    await store.sql`update features_catalog set version = version + 1 where id = 'macro/us/walcl_total_usd'`
+    expect(await storeFingerprint(store.sql)).not.toBe(before)
+    const since = await databaseNow(store.sql)
+    const claimed = JSON.stringify([{ featureId: 'macro/us/walcl_total_usd', ts: '2025-10-20T00:00:00Z', value: 123.456 }])
+    expect(await checkPublishWrote(store.sql, claimed, { accepted: 1, rejected: 0, errors: [] }, since)).toMatch(/is not in the table/)
+    expect(await checkPublishWrote(store.sql, claimed, { accepted: 0, rejected: 0, errors: [] }, since)).toMatch(/≠ 1 points sent/)
+    await store.sql`insert into features_values (feature_id, ts, value, confidence) values ('cex/agg/perp_oi_usd', date_trunc('minute', now()) - interval '7 minutes', 1, 1)`
+    expect(await checkPublishWrote(store.sql, '[]', { accepted: 0, rejected: 0, errors: [] }, since)).toMatch(/1 rows changed for 0 accepted/)
+  })
 
   it('leaves the stack able to serve: /readyz is 200, a new feature is created, published and read back', async () => {
     expect((await gateway.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200)
