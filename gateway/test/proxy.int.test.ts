@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { createTokenSigner } from '@lav/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../test/support/redis-server'
@@ -59,6 +60,12 @@ describe('proxy to the real feature store', () => {
       const response = await gateway.app.inject({ method: 'POST', url, headers, payload: body })
       expect(response.statusCode).toBe(413)
       expect(response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: 'the request body is over the limit of 1048576 bytes' })
+    }
+    // Chunked, without a content-length: counted as it streams, refused before the service sees the excess.
+    for (let i = 0; i < 3; i++) {
+      const chunked = await gateway.app.inject({ method: 'POST', url: '/api/features/v1/query', headers, payload: Readable.from([body.slice(0, 600_000), body.slice(600_000)]) })
+      expect(chunked.statusCode).toBe(413)
+      expect(chunked.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
     }
     const after = await gateway.app.inject({ method: 'POST', url: '/api/features/v1/query', headers, payload: { featureIds: ['x/none'] } })
     expect(after.statusCode).toBe(404)

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream'
+import { Transform, type Readable } from 'node:stream'
 import { errorBody, ForbiddenError, hasScope, PayloadTooLargeError, UpstreamUnavailableError, type ZodApp } from '@lav/shared'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Pool } from 'undici'
@@ -49,6 +49,23 @@ function sendUpstreamError(reply: FastifyReply, name: string, error: Error & { c
 }
 
 /**
+ * The body as it streams upstream, failing with PayloadTooLargeError on the chunk that crosses
+ * `limit`: a chunked body (no content-length) over the service's limit is then a 413 from the
+ * gateway, before the service can see the excess, refuse it and close the socket mid-upload.
+ */
+function limitBody(body: Readable, limit: number): Readable {
+  let bytes = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length
+      done(bytes > limit ? new PayloadTooLargeError(limit) : null, chunk)
+    },
+  })
+  body.on('error', (error) => counter.destroy(error))
+  return body.pipe(counter)
+}
+
+/**
  * One upstream behind the gateway: auth and scope first (a rejected call never leaves the
  * gateway), then the circuit breaker, then the call on a keep-alive undici pool, path unchanged.
  * Request bodies stream through unparsed; answers (JSON, at most a query's worth) are read whole,
@@ -85,13 +102,18 @@ export async function upstreamProxy(app: ZodApp, options: UpstreamProxyOptions):
         method: request.method as (typeof METHODS)[number],
         path: request.url,
         headers: requestHeaders(request),
-        body: request.method === 'GET' || request.method === 'OPTIONS' ? undefined : (request.body as Readable | undefined),
+        body: request.method === 'GET' || request.method === 'OPTIONS' || !request.body ? undefined : limitBody(request.body as Readable, bodyLimit(request.method, request.url)),
       })
       const body = Buffer.from(await answer.body.arrayBuffer())
       reply.code(answer.statusCode)
       for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) reply.header(name, value)
       return reply.send(body)
     } catch (error) {
+      if (error instanceof PayloadTooLargeError) {
+        // The rest of the client's body was never read: this connection cannot carry another request.
+        reply.header('connection', 'close')
+        return reply.code(413).send(errorBody(413, 'PAYLOAD_TOO_LARGE', error.message, request.id))
+      }
       return sendUpstreamError(reply, options.name, error as Error & { code?: string })
     }
   }
