@@ -25,6 +25,8 @@ export interface HttpCase {
   url: string
   headers: Record<string, string>
   body?: string | Buffer
+  /** Sent as a stream, without content-length (chunked transfer encoding). */
+  chunked?: boolean
   /** What the case sent, for the report of a failure (bodies cut short). */
   label: string
 }
@@ -34,8 +36,8 @@ export interface RouteFuzzer {
   route: string
   method: string
   cases: fc.Arbitrary<HttpCase>
-  /** A body of about 10 MB, sent once per route (not per case). */
-  huge(): HttpCase
+  /** A body of about 10 MB, sent once per route (not per case), with a content-length and chunked. */
+  huge(): HttpCase[]
 }
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete'])
@@ -74,12 +76,13 @@ function routeFuzzer(path: string, method: string, operation: Operation, diction
   const shapedBody = bodySchema ? value(bodySchema, 'body') : fc.constant(undefined)
   const body = fc.oneof({ weight: 1, arbitrary: shapedBody }, { weight: 1, arbitrary: mutated(shapedBody) })
   const encoding = bodyEncoding(Boolean(bodySchema))
-  const cases = fc.tuple(pathValues, queryValues, body, encoding).map(([params, query, json, encode]): HttpCase => {
+  // One body in ten goes chunked, without a content-length.
+  const cases = fc.tuple(pathValues, queryValues, body, encoding, fc.nat(9)).map(([params, query, json, encode, roll]): HttpCase => {
     const url = `${fillPath(path, params)}${queryString(query)}`
     const { headers, body: sent } = encode(json)
-    return { method, url, headers, body: sent, label: `${method} ${url.slice(0, 300)} ${headers['content-type'] ?? '(no content-type)'} ${String(sent ?? '').slice(0, 300)}` }
+    return { method, url, headers, body: sent, chunked: sent !== undefined && roll === 0, label: `${method} ${url.slice(0, 300)} ${headers['content-type'] ?? '(no content-type)'} ${String(sent ?? '').slice(0, 300)}` }
   })
-  return { route, method, cases, huge: () => hugeCase(method, path, Boolean(bodySchema)) }
+  return { route, method, cases, huge: () => hugeCases(method, path, Boolean(bodySchema)) }
 }
 
 type QueryValues = Array<[string, unknown]>
@@ -141,10 +144,15 @@ function malformedJson(): fc.Arbitrary<string | Buffer> {
   )
 }
 
-function hugeCase(method: string, path: string, hasBody: boolean): HttpCase {
+function hugeCases(method: string, path: string, hasBody: boolean): HttpCase[] {
   const url = fillPath(path, { id: 'macro/us/walcl_total_usd' })
   const unit = hasBody && path.endsWith('/publish') ? '{"featureId":"macro/us/walcl_total_usd","ts":"2025-10-20T00:00:00Z","value":1},' : '"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",'
   const items = unit.repeat(Math.ceil(HUGE_BYTES / unit.length))
   const body = path.endsWith('/publish') ? `[${items.slice(0, -1)}]` : `{"featureIds":[${items.slice(0, -1)}]}`
-  return { method, url, headers: { 'content-type': 'application/json' }, body, label: `${method} ${url} with a ${Math.round(body.length / 1024 / 1024)} MB JSON body` }
+  const label = `${method} ${url} with a ${Math.round(body.length / 1024 / 1024)} MB JSON body`
+  const headers = { 'content-type': 'application/json' }
+  return [
+    { method, url, headers, body, label },
+    { method, url, headers, body, chunked: true, label: `${label}, chunked` },
+  ]
 }
