@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { Agent, request } from 'undici'
 import { createTokenSigner } from '@lav/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../test/support/redis-server'
@@ -69,6 +70,19 @@ describe('proxy to the real feature store', () => {
     }
     const after = await gateway.app.inject({ method: 'POST', url: '/api/features/v1/query', headers, payload: { featureIds: ['x/none'] } })
     expect(after.statusCode).toBe(404)
+    // Over a real socket the client gets to send its whole body and read the 413 (not EPIPE), and the connection carries the next request.
+    const agent = new Agent({ connections: 1 })
+    const url = `${await gateway.app.listen({ host: '127.0.0.1', port: 0 })}/api/features/v1/query`
+    for (let i = 0; i < 3; i++) {
+      const tenMegabytes = Readable.from(Array.from({ length: 100 }, (_, k) => (k === 0 ? '{"featureIds":[' : '') + '"x",'.repeat(25_000)))
+      const answer = await request(url, { method: 'POST', headers, body: tenMegabytes, dispatcher: agent })
+      expect(answer.statusCode).toBe(413)
+      expect(await answer.body.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
+      const next = await request(url, { method: 'POST', headers, body: JSON.stringify({ featureIds: ['x/none'] }), dispatcher: agent })
+      expect(next.statusCode).toBe(404)
+      await next.body.dump()
+    }
+    await agent.close()
   })
 })
 
