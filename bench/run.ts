@@ -8,6 +8,7 @@ import { runExportBench } from './export.bench'
 import { runExplorerBench } from './explorer.bench'
 import { runFaultsBench } from './faults.bench'
 import { runSoakBench } from './soak.bench'
+import { runFuzzBench } from './fuzz.bench'
 import { runLiquidityBench } from './liquidity.bench'
 import { benchPublish } from './publish.bench'
 import { benchQuery, HOURLY_QUERY_FEATURE, queryWindow, seedQueryData } from './query.bench'
@@ -23,13 +24,13 @@ function step(message: string): void {
   console.log(`[bench +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`)
 }
 
-const BENCHES = ['publish', 'latest', 'gateway', 'query', 'liquidity', 'explorer', 'export', 'faults'] as const
+const BENCHES = ['publish', 'latest', 'gateway', 'query', 'liquidity', 'explorer', 'export', 'faults', 'fuzz'] as const
 type BenchName = (typeof BENCHES)[number]
-/** Run only when named in BENCH_ONLY: the fault scenarios take minutes and measure no latency. */
-const OPT_IN: readonly BenchName[] = ['faults']
+/** Run only when named: the fault scenarios and the 10,000-case fuzz take minutes and measure no latency. */
+const OPT_IN: readonly BenchName[] = ['faults', 'fuzz']
 
-/** BENCH_ONLY=latest,gateway runs those alone (with the data they read), for working on one of them. */
-function selectedBenches(only = process.env.BENCH_ONLY): Set<BenchName> {
+/** BENCH_ONLY=latest,gateway (or `npm run bench -- latest gateway`) runs those alone (with the data they read), for working on one of them. */
+function selectedBenches(only = process.env.BENCH_ONLY ?? process.argv.slice(2).join(',')): Set<BenchName> {
   const names = (only ?? '').split(',').map((name) => name.trim()).filter(Boolean)
   const unknown = names.filter((name) => !(BENCHES as readonly string[]).includes(name))
   if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown benches (${unknown.join(', ')}); known: ${BENCHES.join(', ')}`)
@@ -129,6 +130,10 @@ async function main(): Promise<void> {
     if (selected.has('export')) {
       step('export: 1,000,000 rows PostgreSQL → Parquet → S3 vs parquet-wasm encoding alone')
       rows.push(...(await runExportBench()))
+    }
+    if (selected.has('fuzz')) {
+      step(`fuzz: ${process.env.FUZZ_CASES ?? '10,000'} schema-derived and hostile cases per route through the gateway (no 5xx, no partial write)`)
+      rows.push(...(await runFuzzBench()))
     }
     printTable(rows)
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: server?.version }

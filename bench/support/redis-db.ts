@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis'
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
-// The service's cache keys and the bare server's Redis fixtures: the only keys the bench writes.
-const BENCH_PREFIXES = ['lav:fs:latest:', 'lav:bench:fixture:']
+// The service's cache keys, the bare server's Redis fixtures and the gateway's rate-limit windows (fuzz bench): the only keys the bench writes.
+const BENCH_PREFIXES = ['lav:fs:latest:', 'lav:bench:fixture:', 'lav:rl:']
 
 export interface BenchRedis {
   url: string

@@ -225,3 +225,18 @@ describe('as-of reads against a brute-force reference (property)', () => {
     )
   })
 })
+
+describe('instants PostgreSQL cannot hold, from any caller', () => {
+  // Found by the schema fuzzer: year 0000 parses in JavaScript and was a 500 from PostgreSQL.
+  it.each(['0000-01-01T00:00:00Z', '+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z'])('asOf=%s → 400 naming the years, on /latest and /query', async (asOf) => {
+    const read = await latest(WALCL, asOf)
+    expect(read.statusCode).toBe(400)
+    expect(read.json().message).toMatch(/asOf: .*(from 1800-01-01T00:00:00Z to 9999|ISO 8601)/)
+    const body = { featureIds: [WALCL], since: '2025-01-01T00:00:00Z', asOf }
+    const queried = await store.app.inject({ method: 'POST', url: `${API}/query`, headers: READ, payload: body })
+    expect(queried.statusCode).toBe(400)
+    // The floor is 1800 (an as-of read also reaches 30 days before asOf): 1800 itself is a plain read.
+    expect((await latest(WALCL, '0001-01-01T00:00:00Z')).statusCode).toBe(400)
+    expect((await latest(WALCL, '1800-01-01T00:00:00Z')).statusCode).toBe(404)
+  })
+})

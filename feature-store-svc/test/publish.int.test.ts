@@ -153,6 +153,18 @@ describe('POST /publish with a malformed body writes nothing', () => {
     expect(await countAll()).toBe(before)
   })
 
+  it('meta nested 10,000 levels deep (found by the schema fuzzer: a 500, the walk overflowed the stack) → 400 naming the depth, nothing written', async () => {
+    const before = await countAll()
+    const depth = 10_000
+    const body = `[{"featureId":"${DEPTH}","ts":"2025-06-02T02:00:00Z","value":1e9,"meta":{"x":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}}]`
+    const response = await store.app.inject({ method: 'POST', url: `${API}/publish`, headers: { ...bearer('oracle.publisher'), 'content-type': 'application/json' }, payload: body })
+    expect(response.statusCode).toBe(400)
+    expect(response.json().message).toContain('nested deeper than 64 levels')
+    expect(await countAll()).toBe(before)
+    const shallow = await publish([point(DEPTH, '2025-06-02T02:00:00Z', 1e9, { meta: { a: { b: { c: [1, 2, { d: 'e' }] } } } })])
+    expect(shallow.json()).toMatchObject({ accepted: 1 })
+  })
+
   it('a batch spanning more UTC days than one publish may lock → 400 saying how to split it; nothing written, no partition made', async () => {
     const partitions = async () => Number((await store.sql`select count(*)::int as n from pg_inherits where inhparent = 'features_values'::regclass`)[0]?.n)
     const [before, partitionsBefore] = [await countAll(), await partitions()]

@@ -49,22 +49,15 @@ describe('JWT at the gateway (RS256, key rotation by kid)', () => {
     expect(upstream.calls).toHaveLength(2)
   })
 
-  const [head, body, signature] = rsToken(current.privateKey).split('.')
+  const [head, , signature] = rsToken(current.privateKey).split('.')
+  // The forms every route refuses (no header, alg none, another algorithm, expired, …) are in
+  // auth-matrix.int.test.ts; these are the ones key rotation by kid adds.
   const negative: Record<string, () => string | undefined> = {
-    'no header': () => undefined,
-    malformed: () => 'Bearer abc.def',
-    'not bearer': () => `Token ${rsToken(current.privateKey)}`,
-    'alg none': () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${body}.`,
-    'HS256 signed with the RS public key as secret': () => `Bearer ${hs256WithPublicKeyAsSecret()}`,
-    'wrong key': () => `Bearer ${rsToken(stranger.privateKey)}`,
     'previous key under the current kid': () => `Bearer ${rsToken(previous.privateKey)}`,
-    expired: () => `Bearer ${rsToken(current.privateKey, { expiresIn: undefined }, { ...CLAIMS, exp: Math.floor(Date.now() / 1000) - 10 })}`,
-    'nbf in the future': () => `Bearer ${rsToken(current.privateKey, { notBefore: 600_000 })}`,
-    'wrong iss': () => `Bearer ${rsToken(current.privateKey, { iss: 'evil' })}`,
-    'wrong aud': () => `Bearer ${rsToken(current.privateKey, { aud: 'other' })}`,
-    'missing exp': () => `Bearer ${rsToken(current.privateKey, { expiresIn: undefined })}`,
     'tampered payload': () => `Bearer ${head}.${b64({ ...CLAIMS, sub: 'mallory', iss: ISS, aud: AUD, exp: 9_999_999_999 })}.${signature}`,
     'unknown kid': () => `Bearer ${rsToken(stranger.privateKey, { kid: 'k9' })}`,
+    'a stranger key under the current kid': () => `Bearer ${rsToken(stranger.privateKey)}`,
+    'HS256 keyed with the current kid\'s public key': () => `Bearer ${hs256WithPublicKeyAsSecret()}`,
   }
   for (const [label, authorization] of Object.entries(negative)) {
     it(`${label} → 401, nothing reaches the upstream`, async () => {

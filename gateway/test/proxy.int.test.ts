@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream'
+import { Agent, request } from 'undici'
 import { createTokenSigner } from '@lav/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../test/support/redis-server'
@@ -51,6 +53,38 @@ describe('proxy to the real feature store', () => {
     const response = await gateway.app.inject({ method: 'POST', url: '/api/features/v1/query', headers: { authorization: `Bearer ${token}` }, payload: { featureIds: ['x/none'] } })
     expect(response.statusCode).toBe(404)
     expect(response.json()).toMatchObject({ code: 'FEATURE_NOT_FOUND' })
+  })
+
+  it('a body over the service’s limit → 413 from the gateway, not 502 (found by the schema fuzzer: the store closed the socket mid-upload, EPIPE)', async () => {
+    const token = await storeToken('oracle.admin')
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+    const body = `{"featureIds":[${'"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",'.repeat(220_000)}"x"]}`
+    for (const url of ['/api/features/v1/query', '/api/features/v1/catalog']) {
+      const response = await gateway.app.inject({ method: 'POST', url, headers, payload: body })
+      expect(response.statusCode).toBe(413)
+      expect(response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: 'the request body is over the limit of 1048576 bytes' })
+    }
+    // Chunked, without a content-length: counted as it streams, refused before the service sees the excess.
+    for (let i = 0; i < 3; i++) {
+      const chunked = await gateway.app.inject({ method: 'POST', url: '/api/features/v1/query', headers, payload: Readable.from([body.slice(0, 600_000), body.slice(600_000)]) })
+      expect(chunked.statusCode).toBe(413)
+      expect(chunked.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
+    }
+    const after = await gateway.app.inject({ method: 'POST', url: '/api/features/v1/query', headers, payload: { featureIds: ['x/none'] } })
+    expect(after.statusCode).toBe(404)
+    // Over a real socket the client gets to send its whole body and read the 413 (not EPIPE), and the connection carries the next request.
+    const agent = new Agent({ connections: 1 })
+    const url = `${await gateway.app.listen({ host: '127.0.0.1', port: 0 })}/api/features/v1/query`
+    for (let i = 0; i < 3; i++) {
+      const tenMegabytes = Readable.from(Array.from({ length: 100 }, (_, k) => (k === 0 ? '{"featureIds":[' : '') + '"x",'.repeat(25_000)))
+      const answer = await request(url, { method: 'POST', headers, body: tenMegabytes, dispatcher: agent })
+      expect(answer.statusCode).toBe(413)
+      expect(await answer.body.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
+      const next = await request(url, { method: 'POST', headers, body: JSON.stringify({ featureIds: ['x/none'] }), dispatcher: agent })
+      expect(next.statusCode).toBe(404)
+      await next.body.dump()
+    }
+    await agent.close()
   })
 })
 

@@ -34,4 +34,19 @@ describe('coverage', () => {
   it('is complete when every slot holds a point', () => {
     expect(computeCoverage(0, 3 * H, H, [2, 1, 0, 1])).toEqual({ ratio: 1, expected: 3, observed: 3, gaps: [] })
   })
+
+  it('walks the occupied slots only: billions of empty minute slots are two gaps, not a loop over each', () => {
+    const until = 5e9 * 60_000
+    const coverage = computeCoverage(0, until, 60_000, [7, 7, 1_000_000_000])
+    expect(coverage).toEqual({
+      ratio: 2 / 5e9,
+      expected: 5e9,
+      observed: 2,
+      gaps: [
+        { from: iso(0), to: iso(7 * 60_000) },
+        { from: iso(8 * 60_000), to: iso(1e9 * 60_000) },
+        { from: iso((1e9 + 1) * 60_000), to: iso(until) },
+      ],
+    })
+  })
 })

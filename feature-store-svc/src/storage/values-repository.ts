@@ -109,17 +109,18 @@ export function createValuesRepository(sql: Database): ValuesRepository {
     },
     aggregate: (featureIds, since, until, agg, interval, tz, asOf = null) => aggregateRows(sql, { featureIds, since, until, agg, interval, tz, asOf }),
     async occupiedSlots(slots, since, until, asOf = null) {
+      // bigint: a minute feature over a window of thousands of years has more slots than an int holds (it was a 500).
       const rows = await sql<{ feature_id: string; slots: number[] }[]>`
         select f.id as feature_id,
                array(
-                 select distinct least(floor(extract(epoch from (v.ts - ${new Date(since)})) * 1000 / f.slot_ms)::int, f.last_slot)
+                 select distinct least(floor(extract(epoch from (v.ts - ${new Date(since)})) * 1000 / f.slot_ms)::bigint, f.last_slot)
                  from ${knownValues(sql, asOf, 'v')}
                  where v.feature_id = f.id and v.ts >= ${new Date(since)} and v.ts <= ${new Date(until)}
                ) as slots
         from unnest(
           ${sql.array(slots.map((s) => s.featureId))}::text[],
           ${sql.array(slots.map((s) => s.slotMs))}::float8[],
-          ${sql.array(slots.map((s) => slotCount(since, until, s.slotMs) - 1))}::int[]
+          ${sql.array(slots.map((s) => slotCount(since, until, s.slotMs) - 1))}::bigint[]
         ) as f(id, slot_ms, last_slot)`
       return new Map(rows.map((row) => [row.feature_id, row.slots.map(Number)]))
     },

@@ -18,6 +18,19 @@ export function requiredScope(method: string, url: string): Scope {
   return 'oracle.admin'
 }
 
+// The services' body limits (shared createBaseApp: 1 MiB; POST /publish: the store's
+// FEATURE_STORE_PUBLISH_BODY_LIMIT_BYTES default). A service refuses a larger body with 413 and
+// closes the socket while the gateway is still streaming it, which undici reports as EPIPE: the
+// client got a 502 instead of the 413. The gateway now answers 413 itself before forwarding.
+const DEFAULT_BODY_LIMIT = 1024 * 1024
+const PUBLISH_BODY_LIMIT = 32 * 1024 * 1024
+
+/** The largest request body the route's service accepts, in bytes. */
+export function bodyLimit(method: string, url: string): number {
+  const path = url.split('?')[0] as string
+  return method === 'POST' && path === `${FEATURES_V1}/publish` ? PUBLISH_BODY_LIMIT : DEFAULT_BODY_LIMIT
+}
+
 const KNOWN_ROUTES = new Set([
   `${FEATURES_V1}/catalog`,
   `${FEATURES_V1}/latest`,

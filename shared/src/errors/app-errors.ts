@@ -7,6 +7,7 @@ export const NoDataError = createError<[string]>('NO_DATA', 'no data published y
 export const UnauthorizedError = createError<[string]>('UNAUTHORIZED', '%s', 401)
 export const ForbiddenError = createError<[string]>('FORBIDDEN', '%s', 403)
 export const BadRequestError = createError<[string]>('BAD_REQUEST', '%s', 400)
+export const PayloadTooLargeError = createError<[number]>('PAYLOAD_TOO_LARGE', 'the request body is over the limit of %d bytes', 413)
 export const ConflictError = createError<[string]>('CONFLICT', '%s', 409)
 export const StorageUnavailableError = createError<[string]>('STORAGE_UNAVAILABLE', '%s', 503)
 export const RateLimitedError = createError<[string]>('RATE_LIMITED', 'rate limit exceeded, retry in %s s', 429)
