@@ -37,14 +37,15 @@ describe('GET /dq', () => {
   })
 
   it('a window of thousands of years (found by the schema fuzzer: a 500 past an int of slots, and seconds of CPU walking every slot) → 200, the gaps between the points', async () => {
-    const since = '0001-01-01T00:00:00Z'
+    // The widest window the API takes: 1800 (its floor for every instant) to the end of 9999.
+    const since = '1800-01-01T00:00:00Z'
     const until = '9999-12-31T23:59:59Z'
     const response = await dq({ since, until })
     expect(response.statusCode).toBe(200)
     const depth = response.json().features.find((f: { featureId: string }) => f.featureId === DEPTH)
     expect(depth.coverage).toMatchObject({ observed: 22, expected: Math.floor((Date.parse(until) - Date.parse(since)) / HOUR) })
     expect(depth.coverage.gaps).toHaveLength(2)
-    expect(depth.coverage.gaps[0]).toEqual({ from: '0001-01-01T00:00:00.000Z', to: iso(NOW - 24 * HOUR) })
+    expect(depth.coverage.gaps[0]).toEqual({ from: '1800-01-01T00:00:00.000Z', to: iso(NOW - 24 * HOUR) })
     expect(depth.coverage.gaps.at(-1).to).toBe('9999-12-31T23:59:59.000Z')
   })
 
