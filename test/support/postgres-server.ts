@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -8,8 +8,14 @@ import { freePort } from './redis-server'
 
 const run = promisify(execFile)
 
-/** Debian's PostgreSQL binaries; PG_BIN points elsewhere. */
-export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
+/** Debian's PostgreSQL binaries (the newest version installed); PG_BIN points elsewhere. */
+export const PG_BIN = process.env.PG_BIN ?? debianPostgresBin()
+
+function debianPostgresBin(): string {
+  const root = '/usr/lib/postgresql'
+  const versions = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a)) : []
+  return join(root, versions[0] ?? '15', 'bin')
+}
 
 export interface PostgresServerHandle {
   /** The `postgres` database as superuser, trust authentication, TCP on 127.0.0.1 only. */
