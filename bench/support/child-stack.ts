@@ -4,6 +4,7 @@ import { startServiceProcess, type ServiceProcess } from '../../scripts/lib/serv
 import { httpOk, waitFor } from '../../scripts/lib/wait'
 import { freePort } from '../../test/support/redis-server'
 import { createBenchDatabase, DEFAULT_DATABASE_URL } from './database'
+import { buildUndoable } from './undo'
 
 export type Child = ServiceProcess & { url: string }
 
@@ -28,27 +29,20 @@ export interface ChildStack {
  * LIQ_* or FEATURE_STORE_* variables of the caller's shell must not change what is measured.
  */
 export async function startChildStack(env: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv = {}): Promise<ChildStack> {
-  const undo: Array<() => Promise<unknown>> = []
-  const stop = async () => {
-    for (const step of undo.reverse()) await step().catch((error) => console.error(`bench clean-up: ${(error as Error).message}`))
-  }
   const secret = randomBytes(32).toString('hex')
   const base = { PATH: env.PATH, HOME: env.HOME, JWT_SECRET: secret, LOG_LEVEL: 'warn', ...extra }
-  const start = async (name: string, entry: string, envFor: (port: number) => NodeJS.ProcessEnv, readyPath?: string) => {
-    const child = await startChild(name, entry, envFor, readyPath)
-    undo.push(child.stop)
-    return child
-  }
-  try {
+  const signer = createTokenSigner({ algorithm: 'HS256', secret, issuer: 'lav-oracle', audience: 'lav-api' })
+  return buildUndoable(async (undo) => {
+    const start = async (name: string, entry: string, envFor: (port: number) => NodeJS.ProcessEnv, readyPath?: string) => {
+      const child = await startChild(name, entry, envFor, readyPath)
+      undo(child.stop)
+      return child
+    }
     const database = await createBenchDatabase(env.DATABASE_URL ?? DEFAULT_DATABASE_URL)
-    undo.push(database.drop)
+    undo(database.drop)
     const store = await start('feature-store-svc', 'feature-store-svc/src/server.ts', (port) => ({ ...base, DATABASE_URL: database.url, FEATURE_STORE_HOST: '127.0.0.1', FEATURE_STORE_PORT: String(port) }))
-    const signer = createTokenSigner({ algorithm: 'HS256', secret, issuer: 'lav-oracle', audience: 'lav-api' })
-    return { store, base, start, defer: (step) => undo.push(step), token: (scope) => signer({ sub: 'bench', scope, ttl: '24h' }), stop }
-  } catch (error) {
-    await stop()
-    throw error
-  }
+    return { store, base, start, defer: undo, token: (scope: string) => signer({ sub: 'bench', scope, ttl: '24h' }) }
+  })
 }
 
 /**

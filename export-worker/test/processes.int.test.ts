@@ -48,6 +48,16 @@ function run(entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProces
   return Object.assign(child, { output: () => output, exited })
 }
 
+/** 300,000 rows of one feature over 30 days, all ingested at `at`: a window whose export takes a while. */
+async function seedLargeWindow(at: number): Promise<void> {
+  const firstDay = Math.floor(at / 86_400_000) - 30
+  await h.store.sql`select ensure_features_values_partition((to_timestamp(${firstDay} * 86400) + d * interval '1 day')::date) from generate_series(0, 29) as d`
+  await h.store.sql`
+    insert into features_values (feature_id, ts, value, confidence, ingested_at)
+    select ${DEPTH}, to_timestamp(${firstDay} * 86400) + i * interval '6 seconds', 1e9 + i, 1, ${new Date(at)}
+    from generate_series(0, 299999) as i`
+}
+
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
@@ -74,12 +84,7 @@ describe('npm run export -- --once', () => {
   it('a run killed (SIGKILL) in the middle of a window: the next run exports that window once, completely', async () => {
     // A window large enough that the export is still running when the kill comes.
     const at = alignDown(Date.now()) - 2 * WINDOW_MS + 120_000
-    const firstDay = Math.floor(at / 86_400_000) - 30
-    await h.store.sql`select ensure_features_values_partition((to_timestamp(${firstDay} * 86400) + d * interval '1 day')::date) from generate_series(0, 29) as d`
-    await h.store.sql`
-      insert into features_values (feature_id, ts, value, confidence, ingested_at)
-      select ${DEPTH}, to_timestamp(${firstDay} * 86400) + i * interval '6 seconds', 1e9 + i, 1, ${new Date(at)}
-      from generate_series(0, 299999) as i`
+    await seedLargeWindow(at)
     const killed = run(CLI, ['--once'], workerEnv())
     // Some of the window's files are in S3 already: the kill lands mid-window.
     await until(async () => ((await h.parquetKeys()).some((key) => key.startsWith(`${DEPTH}/`)) ? true : undefined), 'the first files of the window', 60_000)
@@ -164,12 +169,7 @@ describe('the worker process', () => {
   it('with Redis, SIGTERM during an export lets the running job finish: every row exported, the watermark moved, exit 0', async () => {
     // A window large enough that the export is still running when the signal comes.
     const at = alignDown(Date.now()) - 2 * WINDOW_MS + 120_000
-    const firstDay = Math.floor(at / 86_400_000) - 30
-    await h.store.sql`select ensure_features_values_partition((to_timestamp(${firstDay} * 86400) + d * interval '1 day')::date) from generate_series(0, 29) as d`
-    await h.store.sql`
-      insert into features_values (feature_id, ts, value, confidence, ingested_at)
-      select ${DEPTH}, to_timestamp(${firstDay} * 86400) + i * interval '6 seconds', 1e9 + i, 1, ${new Date(at)}
-      from generate_series(0, 299999) as i`
+    await seedLargeWindow(at)
     const prefix = `test-${randomUUID()}`
     const redis = createProducerRedis(inject('redisUrl'))
     try {

@@ -1,17 +1,12 @@
-import type { FeatureSpec, PublishPoint, PublishRejection, RejectionReason } from '@lav/shared/contracts'
+import { EARLIEST_INSTANT, type FeatureSpec, type PublishPoint, type PublishRejection, type RejectionReason } from '@lav/shared/contracts'
 import { parseInstant } from '@lav/shared/time'
 import type { NewValue } from '../storage/values-repository'
 
 /** How far ahead of the server clock an event time may be: clocks of sources drift. */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000
 
-/**
- * The earliest event time taken. Older than any financial series a desk backfills, and well inside
- * what both JavaScript and PostgreSQL represent (year 0000 parses in JavaScript; PostgreSQL has
- * no year 0).
- */
-export const EARLIEST_TS = '1800-01-01T00:00:00Z'
-const EARLIEST_TS_MS = Date.parse(EARLIEST_TS)
+// The earliest event time taken is the API's floor for every instant (contracts: EARLIEST_INSTANT).
+const EARLIEST_TS_MS = Date.parse(EARLIEST_INSTANT)
 
 export interface ValidatedBatch {
   accepted: NewValue[]
@@ -25,7 +20,7 @@ function checkPoint(point: PublishPoint, spec: FeatureSpec | undefined, now: num
   if (!spec.active) return { reason: 'inactive_feature', message: `feature ${point.featureId} is inactive` }
   const ts = parseInstant(point.ts)
   if (ts === null) return { reason: 'invalid_ts', message: `ts "${point.ts}" is not an ISO 8601 instant with an offset` }
-  if (ts < EARLIEST_TS_MS) return { reason: 'invalid_ts', message: `ts ${point.ts} is before ${EARLIEST_TS}` }
+  if (ts < EARLIEST_TS_MS) return { reason: 'invalid_ts', message: `ts ${point.ts} is before ${EARLIEST_INSTANT}` }
   if (ts > now + FUTURE_TOLERANCE_MS) return { reason: 'future_ts', message: `ts ${point.ts} is more than 5 minutes in the future` }
   if (!Number.isFinite(point.value)) return { reason: 'non_finite_value', message: 'value must be a finite number' }
   const confidence = point.confidence ?? 1
@@ -39,7 +34,7 @@ function checkPoint(point: PublishPoint, spec: FeatureSpec | undefined, now: num
   const knownAt = point.known_at === undefined ? null : parseInstant(point.known_at)
   if (knownAt === null && point.known_at !== undefined) return { reason: 'invalid_known_at', message: `known_at "${point.known_at}" is not an ISO 8601 instant with an offset` }
   if (knownAt !== null && (knownAt < EARLIEST_TS_MS || knownAt > now + FUTURE_TOLERANCE_MS)) {
-    return { reason: 'invalid_known_at', message: `known_at ${point.known_at} is not between ${EARLIEST_TS} and now: a version cannot be known in the future` }
+    return { reason: 'invalid_known_at', message: `known_at ${point.known_at} is not between ${EARLIEST_INSTANT} and now: a version cannot be known in the future` }
   }
   return { featureId: point.featureId, ts, value: point.value, confidence, meta: point.meta, evidence: point.evidence, knownAt }
 }
