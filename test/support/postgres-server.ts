@@ -11,6 +11,9 @@ const run = promisify(execFile)
 /** Debian's PostgreSQL binaries (the newest version installed); PG_BIN points elsewhere. */
 export const PG_BIN = process.env.PG_BIN ?? debianPostgresBin()
 
+// runuser lives in /usr/sbin, which a shell's PATH may lack (a clean environment's did).
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((path) => existsSync(path)) ?? 'runuser'
+
 function debianPostgresBin(): string {
   const root = '/usr/lib/postgresql'
   const versions = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a)) : []
@@ -49,7 +52,7 @@ export async function startPostgresServer(): Promise<PostgresServerHandle> {
     chownSync(dir, Number(stdout.trim()), Number(gid.trim()))
   }
   const pgRun = (binary: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(PG_BIN, binary), ...args]) : run(join(PG_BIN, binary), args)
+    asRoot ? run(RUNUSER, ['-u', 'postgres', '--', join(PG_BIN, binary), ...args]) : run(join(PG_BIN, binary), args)
   const data = join(dir, 'data')
   await pgRun('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'])
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=60 -c shared_buffers=32MB`
